@@ -1,0 +1,78 @@
+# The README's two commands are the contract: `make run` and `make test`.
+# Both set everything up from a fresh clone (venv, packages, CSS, translations, database).
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+CSS := surveyapp/static/dist/main.css
+PO := $(wildcard translations/*/LC_MESSAGES/messages.po)
+MO := $(PO:.po=.mo)
+
+.PHONY: run test lint unit test-sqlite test-postgres install install-test css translations \
+        extract-messages update-messages db seed bench clean
+
+run: install css translations db seed
+	@echo "Serving the demo on http://127.0.0.1:5000 (Ctrl+C to stop)"
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+test: install-test css translations lint test-sqlite test-postgres
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+css: $(CSS)
+$(CSS): package.json package-lock.json scripts/build_css.sh $(wildcard surveyapp/static/scss/*.scss)
+	scripts/build_css.sh
+
+translations: $(MO)
+%.mo: %.po
+	$(BIN)/pybabel compile -i $< -o $@ -l $(word 2,$(subst /, ,$<))
+
+# Developers: after changing any user-facing text, refresh the catalogs.
+extract-messages:
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ --no-location --sort-output \
+	  --project surveyapp -o translations/messages.pot .
+update-messages: extract-messages
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
+
+db: install
+	mkdir -p instance
+	$(FLASK) db upgrade
+
+seed: db
+	$(FLASK) seed-demo
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/bandit -q -r surveyapp -lll
+
+test-sqlite: install-test css translations
+	$(BIN)/pytest -q
+
+# The same suite against PostgreSQL whenever a server answers on 127.0.0.1:5432.
+test-postgres: install-test css translations
+	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('postgresql://postgres@127.0.0.1:5432/test', connect_timeout=3).close()" 2>/dev/null; then \
+	  echo "PostgreSQL answers: running the suite again on it"; \
+	  DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -q -m "not sqlite_only" tests/integration tests/browser; \
+	else echo "PostgreSQL is not answering on 127.0.0.1:5432: skipping the PostgreSQL run"; fi
+
+bench: install-test css translations
+	$(BIN)/python bench/page_weight.py
+	$(BIN)/python bench/submissions.py
+
+clean:
+	rm -rf $(VENV) node_modules surveyapp/static/dist $(MO)

@@ -1,0 +1,89 @@
+"""Settings classes. Every secret and URL comes from the environment.
+
+`SURVEYAPP_CONFIG` picks the class (development, testing, production); the default is
+development so `make run` works on a fresh machine.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = BASE_DIR / "instance"
+
+# Locales offered by the interface. The first is the fallback for any missing string.
+LANGUAGES = ["en", "ur", "pl", "bn"]
+RTL_LANGUAGES = {"ar", "ur", "fa", "ps", "ckb", "pa_Arab", "he", "yi", "sd"}
+
+
+def _sqlite_url(name: str) -> str:
+    return f"sqlite:///{INSTANCE_DIR / name}"
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or _sqlite_url("surveyapp.db")
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    REDIS_URL = os.environ.get("REDIS_URL")
+
+    ORGANISATION_NAME = os.environ.get("ORGANISATION_NAME", "Your local maternity service")
+    LANGUAGES = LANGUAGES
+    RTL_LANGUAGES = RTL_LANGUAGES
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
+
+    # The survey keeps answers in a server-side draft, so the cookie only carries a token;
+    # CSRF tokens last as long as the session, and a stale one never loses answers.
+    WTF_CSRF_TIME_LIMIT = None
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = True
+    PERMANENT_SESSION_LIFETIME = 60 * 60 * 24 * 7
+    MAX_CONTENT_LENGTH = 256 * 1024
+
+    # Rate limits live in Redis when it is configured, so every app instance shares them.
+    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = "10 per minute"
+    LOGIN_RATE_LIMIT_PER_ACCOUNT = "30 per hour"
+    STAFF_IDLE_MINUTES = 30
+
+    SMALL_NUMBER_THRESHOLD = 5
+    DRAFT_RETENTION_DAYS = 14
+    FORCE_HTTPS = False
+
+
+class DevelopmentConfig(Config):
+    SESSION_COOKIE_SECURE = False
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SECRET_KEY = "testing-secret"  # noqa: S105 - fixed so tests are repeatable
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or "sqlite://"
+    SESSION_COOKIE_SECURE = False
+    # Anything that tries to reach Redis in a test without asking for it fails loudly.
+    REDIS_URL = os.environ.get("TEST_REDIS_URL")
+    RATELIMIT_STORAGE_URI = os.environ.get("TEST_REDIS_URL") or "memory://"
+
+
+class ProductionConfig(Config):
+    FORCE_HTTPS = True
+
+    def __init__(self) -> None:
+        secret = os.environ.get("SECRET_KEY", "")
+        if len(secret) < 32 or secret == Config.SECRET_KEY:
+            raise RuntimeError(
+                "SECRET_KEY must be set to a random value of at least 32 characters "
+                "in production (for example: python -c 'import secrets; "
+                "print(secrets.token_urlsafe(48))')."
+            )
+        self.SECRET_KEY = secret
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}

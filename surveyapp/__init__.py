@@ -1,0 +1,182 @@
+"""surveyapp: multilingual feedback for maternity and neonatal care."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from flask import Flask, g, render_template, request, session
+from flask_babel import get_locale
+from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
+from sqlalchemy import text
+from werkzeug.exceptions import HTTPException
+
+from config import CONFIGS
+from surveyapp import languages
+from surveyapp.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+
+def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
+    """Build the app; `config_name` (or SURVEYAPP_CONFIG) picks a class from config.py."""
+    app = Flask(__name__, instance_path=str(_instance_dir()))
+    name = config_name or os.environ.get("SURVEYAPP_CONFIG", "development")
+    app.config.from_object(CONFIGS[name]())
+    app.config.update(overrides)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    # nhsuk-frontend-jinja's macros test chained attributes, which needs ChainableUndefined.
+    app.jinja_options = {
+        "undefined": ChainableUndefined,
+        "loader": ChoiceLoader(
+            [FileSystemLoader(os.path.join(app.root_path, "templates")),
+             PackageLoader("nhsuk_frontend_jinja")]
+        ),
+        "autoescape": True,
+    }
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(_project_dir(), "migrations"),
+                     render_as_batch=True)
+    babel.init_app(app, locale_selector=languages.select_locale)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Sign in to see this page."
+    login_manager.session_protection = "strong"
+    _init_security_headers(app)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        _tune_sqlite(app)
+
+    from surveyapp.respond import bp as respond_bp
+
+    # The survey forms check their own CSRF token so that a stale token re-shows her
+    # answers with a message instead of an error page (see respond/routes.py).
+    csrf.exempt(respond_bp)
+    app.register_blueprint(respond_bp)
+
+    from surveyapp.auth import bp as auth_bp
+    from surveyapp.auth.routes import end_idle_staff_sessions
+
+    app.register_blueprint(auth_bp)
+
+    from surveyapp.admin import bp as admin_bp
+
+    app.register_blueprint(admin_bp)
+
+    @app.before_request
+    def _staff_session_expiry() -> Any:
+        if request.blueprint in STAFF_BLUEPRINTS:
+            return end_idle_staff_sessions()
+        return None
+
+    from surveyapp import cli
+
+    cli.register(app)
+    _register_template_helpers(app)
+    _register_error_pages(app)
+    _register_health(app)
+    return app
+
+
+# Blueprints whose every page is for signed-in staff (the respondent journey never is).
+STAFF_BLUEPRINTS = {"auth", "admin", "partners", "insights"}
+
+
+def _project_dir() -> str:
+    return os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _instance_dir() -> str:
+    return os.path.join(_project_dir(), "instance")
+
+
+def _init_security_headers(app: Flask) -> None:
+    from flask_talisman import Talisman
+
+    # No inline script or style anywhere: the respondent pages need no JavaScript at all.
+    Talisman(
+        app,
+        content_security_policy={
+            "default-src": "'self'",
+            "img-src": "'self' data:",
+            "style-src": "'self'",
+            "script-src": "'self'",
+            "form-action": "'self'",
+            "frame-ancestors": "'none'",
+            "base-uri": "'none'",
+            "object-src": "'none'",
+        },
+        force_https=app.config["FORCE_HTTPS"],
+        strict_transport_security=app.config["FORCE_HTTPS"],
+        session_cookie_secure=app.config["SESSION_COOKIE_SECURE"],
+        referrer_policy="no-referrer",
+        permissions_policy={"camera": "()", "microphone": "()", "geolocation": "()"},
+    )
+
+
+def _tune_sqlite(app: Flask) -> None:
+    """WAL, a busy timeout and foreign keys: SQLite set up to serve a web app."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    with app.app_context():
+        engine: Engine = db.engine
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        if app.config["SQLALCHEMY_DATABASE_URI"] not in ("sqlite://", "sqlite:///:memory:"):
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from surveyapp.auth.nav import staff_nav_items
+
+    @app.context_processor
+    def page_language() -> dict[str, Any]:
+        locale = str(get_locale() or "en")
+        return {
+            "locale": locale,
+            "html_lang": languages.html_lang(locale),
+            "text_direction": languages.direction(locale),
+            "organisation_name": app.config["ORGANISATION_NAME"],
+            "language_name": languages.native_name,
+            "switch_language_url": languages.switch_language_url,
+            "staff_nav_items": staff_nav_items,
+        }
+
+
+def _register_error_pages(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> tuple[str, int]:
+        code = error.code or 500
+        template = {404: "errors/404.html", 410: "errors/410.html",
+                    413: "errors/413.html"}.get(code, "errors/generic.html")
+        return render_template(template, error=error, link=g.get("link")), code
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception) -> tuple[str, int]:
+        app.logger.exception("Unhandled error on %s", request.path)
+        db.session.rollback()
+        return render_template("errors/generic.html", error=None), 500
+
+
+def _register_health(app: Flask) -> None:
+    @app.get("/healthz")
+    def healthz() -> tuple[dict[str, str], int]:
+        try:
+            db.session.execute(text("SELECT 1"))
+        except Exception:  # any database failure means unhealthy  # noqa: BLE001
+            db.session.rollback()
+            return {"status": "unavailable", "database": "unreachable"}, 503
+        return {"status": "ok", "database": "ok"}, 200
+
+    @app.get("/")
+    def home() -> str:
+        session.modified = False
+        return render_template("home.html")

@@ -1,0 +1,53 @@
+"""The demo: the maternity survey with partners and links, loaded once by `seed-demo`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import select
+
+from surveyapp.extensions import db
+from surveyapp.models import DistributionLink, Partner, PartnerKind, Survey
+from surveyapp.models.partner import new_link_code
+from surveyapp.surveys.files import read_survey
+from surveyapp.surveys.store import add_version
+
+DEMO_SURVEY = Path(__file__).parent / "surveys" / "demo" / "maternity" / "survey.yaml"
+
+# (partner, kind, channel label, the link's default language: None follows the phone's)
+DEMO_LINKS = [
+    ("Bengali Women's Group", PartnerKind.VCSE, "Bengali women's group, Thursday coffee morning",
+     "bn"),
+    ("Somali Mothers' Group", PartnerKind.VCSE, "Somali mothers' group, Tuesday drop-in", "en"),
+    ("Birmingham Maternity and Neonatal Voices Partnership", PartnerKind.MVP,
+     "MVP social media posts (follows the phone's language)", None),
+    ("Birmingham Maternity and Neonatal Voices Partnership", PartnerKind.MVP,
+     "Urdu-speaking mums' WhatsApp group", "ur"),
+    ("Polish Community Centre", PartnerKind.VCSE, "Polish Saturday school noticeboard", "pl"),
+    ("Antenatal Clinic", PartnerKind.TRUST_TEAM, "Antenatal clinic waiting room poster", "en"),
+]
+
+
+def seed_demo() -> tuple[Survey, list[DistributionLink], bool]:
+    """Load the demo survey and links unless already there; return (survey, links, new)."""
+    definition = read_survey(DEMO_SURVEY)
+    survey = db.session.scalar(select(Survey).where(Survey.key == definition.key))
+    if survey is not None:
+        links = list(db.session.scalars(
+            select(DistributionLink).where(DistributionLink.survey_id == survey.id)
+            .order_by(DistributionLink.id)))
+        return survey, links, False
+    version = add_version(definition)
+    survey = version.survey
+    links = []
+    for partner_name, kind, label, language in DEMO_LINKS:
+        partner = db.session.scalar(select(Partner).where(Partner.name == partner_name))
+        if partner is None:
+            partner = Partner(name=partner_name, kind=kind)
+            db.session.add(partner)
+        link = DistributionLink(code=new_link_code(), partner=partner, survey=survey,
+                                label=label, default_language=language)
+        db.session.add(link)
+        links.append(link)
+    db.session.commit()
+    return survey, links, True

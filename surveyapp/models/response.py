@@ -1,0 +1,57 @@
+"""Submitted responses and their answers. Nothing here identifies the respondent."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from surveyapp.extensions import db
+
+
+class ResponseSource(enum.StrEnum):
+    WEB = "web"
+    PAPER = "paper"
+    IMPORT = "import"
+
+
+class Response(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id"), index=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("survey_version.id"), index=True)
+    link_id: Mapped[int | None] = mapped_column(ForeignKey("distribution_link.id"), index=True)
+    language: Mapped[str] = mapped_column(String(16))
+    source: Mapped[str] = mapped_column(String(16), default=ResponseSource.WEB)
+    # Rounded down to the hour (see models.base.to_the_hour).
+    submitted_at: Mapped[datetime] = mapped_column(index=True)
+    # Hashes only: the receipt lets her ask for erasure; the submission key makes a double
+    # tap or a retry store one response.
+    receipt_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    submission_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+
+    answers: Mapped[list[Answer]] = relationship(
+        back_populates="response", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class Answer(db.Model):
+    """One coded answer. A multiple-choice question gives one row per option chosen."""
+
+    __table_args__ = (
+        Index("ix_answer_survey_question_option", "survey_id", "question_key", "option_code"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(
+        ForeignKey("response.id", ondelete="CASCADE"), index=True
+    )
+    # Copied from the response so every breakdown is one indexed GROUP BY.
+    survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id"))
+    question_key: Mapped[str] = mapped_column(String(80))
+    option_code: Mapped[str | None] = mapped_column(String(80))
+    text: Mapped[str | None] = mapped_column(Text)
+    number: Mapped[float | None]
+
+    response: Mapped[Response] = relationship(back_populates="answers")

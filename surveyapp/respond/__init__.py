@@ -1,0 +1,7 @@
+"""The public respondent journey."""
+
+from flask import Blueprint
+
+bp = Blueprint("respond", __name__, url_prefix="/s")
+
+from surveyapp.respond import routes  # noqa: E402,F401  (routes attach to bp)

@@ -1,0 +1,227 @@
+"""Forms for the survey pages, built from the survey definition.
+
+Each question becomes one field whose data is exactly what is stored: an option code,
+a list of codes, cleaned text or a number. Error messages speak in one voice
+("Select…", "Enter…") and are translated into her language.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from flask_babel import format_decimal, gettext
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import Field, HiddenField
+from wtforms.validators import StopValidation, ValidationError
+
+from surveyapp.demographics import normalise_postcode_district, postcode_district_is_valid
+from surveyapp.surveys.definition import Question
+
+# Control characters other than tab and newline (NUL included) are removed from free text:
+# she cannot see them, so asking her to remove them would only stop her.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def clean_text(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n"))
+    value = _CONTROL.sub("", value).strip()
+    return value or None
+
+
+class SingleChoiceField(Field):
+    """A radio group: its data is one option code, or None."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        self.data = valuelist[0] if valuelist and valuelist[0] != "" else None
+
+    def _value(self) -> str:
+        return self.data or ""
+
+
+class MultipleChoiceField(Field):
+    """A checkbox group: its data is a list of option codes (empty if none ticked)."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        self.data = [v for v in valuelist if v != ""]
+
+    def process_data(self, value: Any) -> None:
+        self.data = list(value or [])
+
+
+class TextAnswerField(Field):
+    def process_formdata(self, valuelist: list[str]) -> None:
+        self.data = clean_text(valuelist[0]) if valuelist else None
+
+    def _value(self) -> str:
+        return self.data or ""
+
+
+class NumberAnswerField(Field):
+    """Keeps what she typed in `raw` so a mistake is shown back to her as typed."""
+
+    raw: str = ""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        self.raw = clean_text(valuelist[0]) or "" if valuelist else ""
+        self.data = None
+        if self.raw:
+            try:
+                self.data = float(self.raw.replace(",", "."))
+            except ValueError:
+                self.data = None
+
+    def process_data(self, value: Any) -> None:
+        self.data = value
+        self.raw = "" if value is None else _plain_number(value)
+
+    def _value(self) -> str:
+        return self.raw
+
+
+def _plain_number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+# --- validators -----------------------------------------------------------------------
+
+
+class AnswerRequired:
+    def __init__(self, question: Question):
+        self.question = question
+
+    def __call__(self, form: FlaskForm, field: Field) -> None:
+        empty = field.data in (None, "", []) and not getattr(field, "raw", "")
+        if empty:
+            if self.question.is_choice:
+                raise StopValidation(gettext("Select an answer to this question"))
+            raise StopValidation(gettext("Enter an answer to this question"))
+
+
+class KnownOptions:
+    """Rejects codes that are not on the list: only a changed form can send one."""
+
+    def __init__(self, question: Question):
+        self.codes = {o.code for o in question.options}
+        self.exclusive = {o.code for o in question.options if o.exclusive}
+
+    def __call__(self, form: FlaskForm, field: Field) -> None:
+        chosen = field.data if isinstance(field.data, list) else [field.data]
+        chosen = [c for c in chosen if c is not None]
+        if any(code not in self.codes for code in chosen):
+            raise StopValidation(gettext("Select one of the answers shown"))
+        if len(chosen) != len(set(chosen)):
+            field.data = list(dict.fromkeys(chosen))
+        if len(set(chosen)) > 1 and self.exclusive & set(chosen):
+            raise StopValidation(gettext(
+                "You chose an answer that cannot go with others. Choose it on its own, "
+                "or untick it"))
+
+
+class TextLimit:
+    def __init__(self, question: Question):
+        self.limit = question.max_length
+        self.pattern = question.pattern
+
+    def __call__(self, form: FlaskForm, field: Field) -> None:
+        if field.data is None:
+            return
+        if self.pattern == "postcode_district":
+            if not postcode_district_is_valid(field.data):
+                raise StopValidation(gettext(
+                    "Enter only the first half of your postcode, like B12 or SW1A"))
+            field.data = normalise_postcode_district(field.data)
+            return
+        if len(field.data) > self.limit:
+            raise StopValidation(gettext(
+                "Your answer must be %(limit)s characters or fewer. It is %(length)s now",
+                limit=format_decimal(self.limit), length=format_decimal(len(field.data))))
+
+
+class NumberInRange:
+    def __init__(self, question: Question):
+        self.question = question
+
+    def __call__(self, form: FlaskForm, field: NumberAnswerField) -> None:
+        if not field.raw:
+            return
+        q = self.question
+        if field.data is None or (q.integer and not float(field.data).is_integer()):
+            raise StopValidation(gettext("Enter a whole number, like 2") if q.integer
+                                 else gettext("Enter a number, like 2.5"))
+        low = q.minimum if q.minimum is not None else float("-inf")
+        high = q.maximum if q.maximum is not None else float("inf")
+        if not low <= field.data <= high:
+            if q.minimum is not None and q.maximum is not None:
+                message = gettext("Enter a number from %(low)s to %(high)s",
+                                  low=format_decimal(q.minimum), high=format_decimal(q.maximum))
+            elif q.minimum is not None:
+                message = gettext("Enter a number of %(low)s or more",
+                                  low=format_decimal(q.minimum))
+            else:
+                message = gettext("Enter a number of %(high)s or less",
+                                  high=format_decimal(q.maximum))
+            raise ValidationError(message)
+        if q.integer:
+            field.data = int(field.data)
+
+
+# --- building a page form ---------------------------------------------------------------
+
+FIELD_CLASSES: dict[str, type[Field]] = {
+    "single": SingleChoiceField,
+    "rating": SingleChoiceField,
+    "yesno": SingleChoiceField,
+    "multiple": MultipleChoiceField,
+    "text": TextAnswerField,
+    "number": NumberAnswerField,
+}
+
+
+def _validators(question: Question) -> list[Callable[..., None]]:
+    checks: list[Callable[..., None]] = []
+    if question.required:
+        checks.append(AnswerRequired(question))
+    if question.is_choice:
+        checks.append(KnownOptions(question))
+    elif question.type == "text":
+        checks.append(TextLimit(question))
+    elif question.type == "number":
+        checks.append(NumberInRange(question))
+    return checks
+
+
+class PageForm(FlaskForm):
+    """Base for every survey page: the draft token travels in the form as well as the
+    session, so an expired session never loses what she has already answered."""
+
+    draft = HiddenField()
+    # A field people never see; a bot that fills it in is turned away quietly.
+    website = HiddenField()
+
+    class Meta:
+        csrf_field_name = "csrf_token"
+
+    @property
+    def csrf_failed(self) -> bool:
+        return bool(self.meta.csrf and self.csrf_token.errors)
+
+    def answer_fields(self) -> Iterable[Field]:
+        return (f for f in self if f.name not in ("draft", "website", "csrf_token"))
+
+
+def page_form_class(questions: Iterable[Question]) -> type[PageForm]:
+    attrs = {q.key: FIELD_CLASSES[q.type](validators=_validators(q)) for q in questions}
+    return type("SurveyPageForm", (PageForm,), attrs)
+
+
+class StartForm(PageForm):
+    pass
+
+
+CONSENT_REQUIRED = _l("Tick the box to say you have read this and want to take part")

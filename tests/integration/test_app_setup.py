@@ -1,0 +1,126 @@
+"""Configuration, migrations and the flask commands."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import inspect, select
+
+from surveyapp import create_app
+from surveyapp.extensions import db
+from surveyapp.models import DistributionLink, Response, Survey, SurveyVersion
+from tests.conftest import ON_POSTGRES
+
+
+def test_production_refuses_to_start_without_a_real_secret_key(monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app("production")
+    monkeypatch.setenv("SECRET_KEY", "short")
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app("production")
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("DATABASE_URL", "sqlite://")
+    app = create_app("production")
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+@pytest.mark.sqlite_only
+def test_migrations_build_the_same_schema_as_the_models(tmp_path):
+    from flask_migrate import downgrade, upgrade
+
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'm.db'}")
+    with app.app_context():
+        upgrade()
+        inspector = inspect(db.engine)
+        tables = set(inspector.get_table_names()) - {"alembic_version"}
+        assert tables == set(db.metadata.tables)
+        for table in db.metadata.sorted_tables:
+            columns = {c["name"] for c in inspector.get_columns(table.name)}
+            assert columns == set(table.columns.keys()), table.name
+        downgrade(revision="base")
+        assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
+        db.engine.dispose()
+
+
+def test_sqlite_is_set_up_for_a_web_server(tmp_path):
+    if ON_POSTGRES:
+        pytest.skip("SQLite settings")
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'w.db'}")
+    with app.app_context():
+        with db.engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+            assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 10000
+        db.engine.dispose()
+
+
+def test_seed_demo_loads_once_and_prints_the_links(app):
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["seed-demo"])
+    assert first.exit_code == 0, first.output
+    assert "Loaded demo survey" in first.output
+    assert first.output.count("/s/") == 6
+    second = runner.invoke(args=["seed-demo"])
+    assert "Already loaded" in second.output
+    with app.app_context():
+        assert len(db.session.scalars(select(Survey)).all()) == 1
+        assert len(db.session.scalars(select(DistributionLink)).all()) == 6
+        codes = [link.code for link in db.session.scalars(select(DistributionLink))]
+    assert len(set(codes)) == 6 and all(len(code) >= 10 for code in codes)
+
+
+def test_surveys_check_and_load_report_problems_by_key(app, tmp_path):
+    runner = app.test_cli_runner()
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("format: 1\nkey: x\ntitle: X\nintroduction: Hi\npages:\n"
+                   "  - key: p\n    title: P\n    questions:\n"
+                   "      - {key: q, type: essay, text: Q}\n")
+    result = runner.invoke(args=["surveys", "check", str(bad)])
+    assert result.exit_code == 1
+    assert "question 'q': type 'essay'" in result.output
+    good = tmp_path / "good.yaml"
+    good.write_text(bad.read_text().replace("essay", "text"))
+    assert runner.invoke(args=["surveys", "check", str(good)]).exit_code == 0
+    loaded = runner.invoke(args=["surveys", "load", str(good)])
+    assert "version 1 (published)" in loaded.output
+    again = runner.invoke(args=["surveys", "load", str(good)])
+    assert "version 2 (published)" in again.output
+    with app.app_context():
+        versions = db.session.scalars(select(SurveyVersion).order_by(SurveyVersion.number))
+        assert [v.number for v in versions] == [1, 2]
+
+
+def test_responses_stay_attached_to_the_version_they_answered(app, demo, respondent):
+    from surveyapp.demo import DEMO_SURVEY
+    from surveyapp.surveys.files import read_survey
+    from surveyapp.surveys.store import add_version
+
+    respondent.start(demo["links"]["en"])
+    respondent.answer_all({"overall_experience": "1"})
+    respondent.submit()
+    with app.app_context():
+        add_version(read_survey(DEMO_SURVEY))
+        response = db.session.scalars(select(Response)).one()
+        assert response.version_id == 1
+        survey = db.session.get(Survey, demo["survey_id"])
+        assert survey.latest_published().number == 2
+
+
+def test_no_respondent_identifier_columns_exist(app):
+    with app.app_context():
+        inspector = inspect(db.engine)
+        for table in inspector.get_table_names():
+            names = {c["name"].lower() for c in inspector.get_columns(table)}
+            assert not names & {"ip", "ip_address", "remote_addr", "user_agent"}, table
+        for table in ("response", "answer", "draft", "link_daily_count"):
+            names = {c["name"].lower() for c in inspector.get_columns(table)}
+            assert not names & {"email", "name", "phone", "postcode", "nhs_number",
+                                "session_id", "created_by"}, table
+
+
+def test_security_headers_are_set(client):
+    response = client.get("/")
+    csp = response.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "unsafe-inline" not in csp
+    assert response.headers["X-Frame-Options"] == "SAMEORIGIN"
+    assert response.headers["Referrer-Policy"] == "no-referrer"
