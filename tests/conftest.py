@@ -64,7 +64,7 @@ def app(database_url):
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url)
     with app.app_context():
         if ON_POSTGRES:
-            tables = ", ".join(t.name for t in db.metadata.sorted_tables)
+            tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
             db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
             db.session.commit()
         else:

@@ -1,0 +1,266 @@
+"""Who is missing: respondents per group against a reference population.
+
+Plain functions on plain data (no Flask, no database). The page, the CSV download and
+the `representation` command all show what `compare()` returns, so a number is computed
+once and is the same everywhere.
+
+The method, for one demographic dimension:
+
+- Shares are of the respondents who answered the question. "Prefer not to say" and
+  unanswered are left out of the shares and reported separately with their own rate;
+  when together they exceed HIGH_NON_RESPONSE of respondents, that is flagged too,
+  because the shares then describe a smaller, possibly different, group.
+- Each group's sample share gets a 95% Wilson score interval (scipy's binomtest).
+  **Underrepresented**: the reference share lies above the upper limit. **Overrepresented**:
+  below the lower limit. **No responses yet**: 5 or more were expected and none came.
+  **Too few responses to judge**: fewer than 5 were expected (the interval is too wide
+  to say anything honest).
+- A chi-square goodness-of-fit test across groups, after merging the groups whose
+  expected count is under 5 (smallest first) so the test's approximation holds.
+- Each group's adjusted standardised residual, (O − E) / √(n·p·(1 − p)): roughly
+  standard normal, so beyond ±2 stands out.
+- Post-stratification weights, reference share ÷ sample share, capped to
+  [1/WEIGHT_CAP, WEIGHT_CAP] so a handful of respondents never speak for a whole group.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+
+UNDER = "underrepresented"
+OVER = "overrepresented"
+NO_RESPONSES = "no_responses"
+TOO_FEW = "too_few_to_judge"
+AS_EXPECTED = "as_expected"
+FLAG_LABELS = {
+    UNDER: "Underrepresented",
+    OVER: "Overrepresented",
+    NO_RESPONSES: "No responses yet",
+    TOO_FEW: "Too few responses to judge",
+    AS_EXPECTED: "In line with the population",
+}
+
+MIN_EXPECTED = 5
+HIGH_NON_RESPONSE = 0.10
+WEIGHT_CAP = 5.0
+CONFIDENCE = 0.95
+
+
+@dataclass(frozen=True)
+class GroupResult:
+    group: str
+    respondents: int
+    reference_count: float
+    reference_share: float
+    sample_share: float | None
+    ci_low: float | None
+    ci_high: float | None
+    expected: float
+    ratio: float | None
+    residual: float | None
+    weight: float | None
+    flag: str
+
+
+@dataclass(frozen=True)
+class Representation:
+    groups: list[GroupResult]
+    answered: int
+    not_stated: int
+    unanswered: int
+    chi_square: float | None = None
+    degrees_of_freedom: int | None = None
+    p_value: float | None = None
+    merged: list[list[str]] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return self.answered + self.not_stated + self.unanswered
+
+    @property
+    def non_response_rate(self) -> float | None:
+        return (self.not_stated + self.unanswered) / self.total if self.total else None
+
+    @property
+    def high_non_response(self) -> bool:
+        rate = self.non_response_rate
+        return rate is not None and rate > HIGH_NON_RESPONSE
+
+    def flagged(self, *flags: str) -> list[GroupResult]:
+        return [g for g in self.groups if g.flag in flags]
+
+
+def wilson_interval(successes: int, trials: int,
+                    confidence: float = CONFIDENCE) -> tuple[float, float]:
+    """The Wilson score interval for a proportion (scipy's implementation)."""
+    from scipy.stats import binomtest
+
+    interval = binomtest(successes, trials).proportion_ci(confidence_level=confidence,
+                                                          method="wilson")
+    return float(interval.low), float(interval.high)
+
+
+def regroup(counts: Mapping[str, int], to_group: Callable[[str], str | None]) -> dict[str, int]:
+    """Add detailed counts up into coarser groups (e.g. 19 census categories into 5)."""
+    grouped: dict[str, int] = {}
+    for code, count in counts.items():
+        group = to_group(code)
+        if group is not None:
+            grouped[group] = grouped.get(group, 0) + count
+    return grouped
+
+
+def merge_small_expected(expected: Mapping[str, float],
+                         minimum: float = MIN_EXPECTED) -> list[list[str]]:
+    """Buckets of groups such that each bucket's expected count is at least `minimum`.
+
+    Groups under the minimum are merged smallest first; a bucket still too small takes
+    the next smallest group. Returns the buckets in order of their first group.
+    """
+    order = sorted(expected, key=lambda g: (expected[g], g))
+    buckets: list[list[str]] = [[g] for g in order if expected[g] >= minimum]
+    pending: list[str] = []
+    for group in order:
+        if expected[group] >= minimum:
+            continue
+        pending.append(group)
+        if sum(expected[g] for g in pending) >= minimum:
+            buckets.append(pending)
+            pending = []
+    if pending:
+        if buckets:
+            smallest = min(buckets, key=lambda b: sum(expected[g] for g in b))
+            smallest.extend(pending)
+        else:
+            buckets.append(pending)
+    position = {g: i for i, g in enumerate(expected)}
+    for bucket in buckets:
+        bucket.sort(key=position.__getitem__)
+    return sorted(buckets, key=lambda b: position[b[0]])
+
+
+def compare(respondents: Mapping[str, int], reference: Mapping[str, float],
+            not_stated: int = 0, unanswered: int = 0) -> Representation:
+    """Compare respondents per group with a reference population.
+
+    `respondents` and `reference` are counts keyed by the same group codes (groups in
+    the reference with no respondents count as 0; respondents in groups the reference
+    lacks are ignored, as they cannot be compared).
+    """
+    groups = [g for g in reference if reference[g] > 0]
+    reference_total = sum(reference[g] for g in groups)
+    answered = sum(respondents.get(g, 0) for g in groups)
+    results: list[GroupResult] = []
+    expected_by_group: dict[str, float] = {}
+    for group in groups:
+        observed = respondents.get(group, 0)
+        share = reference[group] / reference_total
+        expected = share * answered
+        expected_by_group[group] = expected
+        if answered:
+            sample_share = observed / answered
+            low, high = wilson_interval(observed, answered)
+            residual = (observed - expected) / math.sqrt(answered * share * (1 - share)) \
+                if 0 < share < 1 else None
+        else:
+            sample_share = low = high = residual = None
+        results.append(GroupResult(
+            group=group, respondents=observed, reference_count=reference[group],
+            reference_share=share, sample_share=sample_share, ci_low=low, ci_high=high,
+            expected=expected,
+            ratio=sample_share / share if sample_share is not None else None,
+            residual=residual, weight=_weight(share, sample_share),
+            flag=_flag(observed, expected, share, low, high),
+        ))
+    chi_square, dof, p_value, merged = _goodness_of_fit(respondents, expected_by_group)
+    return Representation(groups=results, answered=answered, not_stated=not_stated,
+                          unanswered=unanswered, chi_square=chi_square,
+                          degrees_of_freedom=dof, p_value=p_value, merged=merged)
+
+
+def _flag(observed: int, expected: float, share: float, low: float | None,
+          high: float | None) -> str:
+    if expected < MIN_EXPECTED:
+        return TOO_FEW
+    if observed == 0:
+        return NO_RESPONSES
+    assert low is not None and high is not None  # noqa: S101 - answered > 0 here
+    if share > high:
+        return UNDER
+    if share < low:
+        return OVER
+    return AS_EXPECTED
+
+
+def _weight(reference_share: float, sample_share: float | None) -> float | None:
+    if not sample_share:
+        return None
+    return min(max(reference_share / sample_share, 1 / WEIGHT_CAP), WEIGHT_CAP)
+
+
+def _goodness_of_fit(respondents: Mapping[str, int], expected: Mapping[str, float]
+                     ) -> tuple[float | None, int | None, float | None, list[list[str]]]:
+    if sum(expected.values()) == 0:
+        return None, None, None, []
+    buckets = merge_small_expected(expected)
+    if len(buckets) < 2:
+        return None, None, None, buckets
+    from scipy.stats import chisquare
+
+    observed = [sum(respondents.get(g, 0) for g in bucket) for bucket in buckets]
+    wanted = [sum(expected[g] for g in bucket) for bucket in buckets]
+    statistic, p_value = chisquare(observed, wanted)
+    merged = [bucket for bucket in buckets if len(bucket) > 1]
+    return float(statistic), len(buckets) - 1, float(p_value), merged
+
+
+# --- words for people -----------------------------------------------------------------
+
+
+def reach_summary(group: str, by_link: Mapping[str, Mapping[str, int]]) -> tuple[
+        list[str], list[str]]:
+    """Which links reached a group (most first) and which reached none of it."""
+    reached = sorted(((counts.get(group, 0), link) for link, counts in by_link.items()
+                      if counts.get(group, 0) > 0), key=lambda item: (-item[0], item[1]))
+    none = sorted(link for link, counts in by_link.items() if counts.get(group, 0) == 0)
+    return [link for _, link in reached], none
+
+
+def suggestion(result: GroupResult, label: str, reference_phrase: str,
+               by_link: Mapping[str, Mapping[str, int]], threshold: int = 5) -> str:
+    """A plain-language suggestion for an underrepresented group, naming the links that
+    reached it best and those that reached none of it.
+
+    Example: "Bangladeshi women are 6.1% of births at the trust but 1.2% of responses so
+    far. Most Bangladeshi respondents came through the Sylheti women's group link; no
+    other link reached any."
+    """
+    sample = f"{result.sample_share:.1%}" if result.sample_share is not None else "0%"
+    words = [f"{label} women are {result.reference_share:.1%} of {reference_phrase} "
+             f"but {sample} of responses so far."]
+    reached, none = reach_summary(result.group, by_link)
+    if 0 < result.respondents < threshold:
+        # Naming the link that reached one or two people could point at them.
+        words.append(f"Only a few {label} women have answered so far.")
+    elif not reached:
+        words.append(f"No link has reached any {label} respondents yet: work with groups "
+                     f"that {label} women already trust.")
+    elif len(reached) == 1:
+        words.append(f"Most {label} respondents came through {reached[0]}; "
+                     "no other link reached any.")
+    else:
+        words.append(f"Most {label} respondents came through {reached[0]}, then "
+                     f"{_and_list(reached[1:3])}.")
+        if none:
+            words.append(f"These links reached none: {_and_list(none[:3])}"
+                         f"{' and others' if len(none) > 3 else ''}.")
+    return " ".join(words)
+
+
+def _and_list(items: Iterable[str]) -> str:
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]

@@ -1,0 +1,138 @@
+"""Representation statistics against hand-computed figures and scipy, plus properties."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy.stats import chi2
+
+from surveyapp.analysis.representation import (
+    AS_EXPECTED,
+    NO_RESPONSES,
+    OVER,
+    TOO_FEW,
+    UNDER,
+    WEIGHT_CAP,
+    compare,
+    merge_small_expected,
+    regroup,
+    suggestion,
+    wilson_interval,
+)
+from surveyapp.demographics import census_group
+
+
+def test_wilson_interval_matches_the_textbook_formula():
+    low, high = wilson_interval(10, 100)
+    z = 1.959963984540054
+    p, n = 0.1, 100
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    assert low == pytest.approx(centre - half) and high == pytest.approx(centre + half)
+    assert (round(low, 4), round(high, 4)) == (0.0552, 0.1744)
+    assert wilson_interval(0, 20)[0] == 0.0 and wilson_interval(0, 20)[1] > 0.1
+
+
+def test_chi_square_residuals_and_flags_by_hand():
+    result = compare({"a": 30, "b": 50, "c": 20}, {"a": 25, "b": 50, "c": 25})
+    assert result.chi_square == pytest.approx(2.0)  # 25/25 + 0 + 25/25
+    assert result.degrees_of_freedom == 2
+    assert result.p_value == pytest.approx(math.exp(-1))  # chi2 with 2 df: e^(-x/2)
+    a = result.groups[0]
+    assert a.expected == pytest.approx(25)
+    assert a.residual == pytest.approx(5 / math.sqrt(100 * 0.25 * 0.75))
+    assert a.ratio == pytest.approx(1.2)
+    assert a.weight == pytest.approx(0.25 / 0.30)
+    assert {g.flag for g in result.groups} == {AS_EXPECTED}
+
+
+def test_a_clearly_missing_group_is_flagged_underrepresented():
+    # Reference: 20% Asian. Sample: 5 of 200 (2.5%): the Wilson upper limit is ~5.7%.
+    result = compare({"white": 170, "asian": 5, "black": 25},
+                     {"white": 70, "asian": 20, "black": 10})
+    flags = {g.group: g.flag for g in result.groups}
+    assert flags == {"white": OVER, "asian": UNDER, "black": AS_EXPECTED}
+    assert result.p_value < 1e-6
+
+
+def test_no_responses_and_too_few_to_judge():
+    result = compare({"white": 98, "asian": 0, "arab": 0},
+                     {"white": 80, "asian": 17, "arab": 3})
+    flags = {g.group: g.flag for g in result.groups}
+    assert flags["asian"] == NO_RESPONSES  # 17 expected, none came
+    assert flags["arab"] == TOO_FEW  # 2.94 expected: too few to judge
+
+
+def test_prefer_not_to_say_and_unanswered_are_outside_the_shares():
+    result = compare({"a": 40, "b": 40}, {"a": 1, "b": 1}, not_stated=15, unanswered=5)
+    assert result.answered == 80 and result.total == 100
+    assert result.groups[0].sample_share == 0.5
+    assert result.non_response_rate == pytest.approx(0.2) and result.high_non_response
+
+
+def test_groups_with_small_expected_counts_are_merged_before_the_test():
+    buckets = merge_small_expected({"a": 2, "b": 3, "c": 10, "d": 1})
+    assert buckets == [["a", "b", "d"], ["c"]]
+    assert merge_small_expected({"a": 2, "b": 10}) == [["a", "b"]]
+    result = compare({"a": 1, "b": 2, "c": 10, "d": 1}, {"a": 2, "b": 3, "c": 10, "d": 1})
+    assert result.merged == [["a", "b", "d"]]
+    assert result.degrees_of_freedom == 1
+
+
+def test_weights_are_capped():
+    result = compare({"a": 99, "b": 1}, {"a": 50, "b": 50})
+    weights = {g.group: g.weight for g in result.groups}
+    assert weights["b"] == WEIGHT_CAP and weights["a"] == pytest.approx(50 / 99)
+
+
+def test_regroup_19_categories_into_5():
+    grouped = regroup({"indian": 3, "pakistani": 2, "chinese": 1, "african": 4,
+                       "prefer_not_to_say": 9}, census_group)
+    assert grouped == {"asian": 6, "black": 4}
+
+
+def test_suggestion_names_the_links_that_reached_the_group():
+    result = compare({"bangladeshi": 6, "white_british": 494},
+                     {"bangladeshi": 61, "white_british": 939})
+    group = result.groups[0]
+    words = suggestion(group, "Bangladeshi", "births at the trust",
+                       {"the Sylheti women's group link": {"bangladeshi": 6},
+                        "the MVP social media link": {"white_british": 300}})
+    assert words.startswith("Bangladeshi women are 6.1% of births at the trust but 1.2% "
+                            "of responses so far.")
+    assert "Most Bangladeshi respondents came through the Sylheti women's group link; " \
+        "no other link reached any." in words
+    few = compare({"bangladeshi": 2, "white_british": 498},
+                  {"bangladeshi": 61, "white_british": 939}).groups[0]
+    assert "Sylheti" not in suggestion(few, "Bangladeshi", "births", {
+        "the Sylheti women's group link": {"bangladeshi": 2}})
+
+
+counts = st.dictionaries(st.sampled_from("abcdefgh"), st.integers(0, 400), min_size=2)
+weights = st.dictionaries(st.sampled_from("abcdefgh"), st.integers(1, 10_000), min_size=2)
+
+
+@settings(max_examples=150, deadline=None)
+@given(counts, weights)
+def test_shares_sum_to_one_and_flags_agree_with_the_intervals(sample, reference):
+    result = compare(sample, reference)
+    assert sum(g.reference_share for g in result.groups) == pytest.approx(1)
+    if result.answered:
+        assert sum(g.sample_share for g in result.groups) == pytest.approx(1)
+    for g in result.groups:
+        if g.flag == UNDER:
+            assert g.reference_share > g.ci_high and g.expected >= 5
+        elif g.flag == OVER:
+            assert g.reference_share < g.ci_low
+        elif g.flag == AS_EXPECTED:
+            assert g.ci_low <= g.reference_share <= g.ci_high
+        elif g.flag == NO_RESPONSES:
+            assert g.respondents == 0 and g.expected >= 5
+        else:
+            assert g.expected < 5
+    if result.chi_square is not None:
+        assert result.p_value == pytest.approx(chi2.sf(result.chi_square,
+                                                       result.degrees_of_freedom))
