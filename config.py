@@ -28,6 +28,8 @@ class Config:
     REDIS_URL = os.environ.get("REDIS_URL")
 
     ORGANISATION_NAME = os.environ.get("ORGANISATION_NAME", "Your local maternity service")
+    # The name is shown untranslated, so screen readers need to know its language.
+    ORGANISATION_NAME_LANGUAGE = os.environ.get("ORGANISATION_NAME_LANGUAGE", "en")
     LANGUAGES = LANGUAGES
     RTL_LANGUAGES = RTL_LANGUAGES
     BABEL_DEFAULT_LOCALE = "en"
@@ -41,6 +43,8 @@ class Config:
     SESSION_COOKIE_SECURE = True
     PERMANENT_SESSION_LIFETIME = 60 * 60 * 24 * 7
     MAX_CONTENT_LENGTH = 256 * 1024
+    # Static files are linked with a content hash (asset_url), so they can be cached long.
+    SEND_FILE_MAX_AGE_DEFAULT = 365 * 24 * 60 * 60
 
     # Rate limits live in Redis when it is configured, so every app instance shares them.
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"

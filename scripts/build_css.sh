@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Build surveyapp's CSS:
-#   surveyapp/static/scss/main.scss
+# Build surveyapp's CSS, for each entry point:
+#   main.scss  (respondent pages: only what the survey journey uses, kept tiny)
+#   staff.scss (staff pages: the same plus tables, filters, charts, posters, builder)
+# each as:
+#   surveyapp/static/scss/<entry>.scss
 #     -> sass (dart-sass, compressed)
 #     -> prune (postcss: drop nhsuk rules these pages can never match)
 #     -> surveyapp/static/dist/main.css       (left to right)
@@ -14,10 +17,8 @@ set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-SRC=surveyapp/static/scss/main.scss
 OUT_DIR=surveyapp/static/dist
-LTR="$OUT_DIR/main.css"
-RTL="$OUT_DIR/main.rtl.css"
+ENTRIES=(main staff)
 
 # --- dependencies ------------------------------------------------------------
 # npm writes node_modules/.package-lock.json on every install; use it as the
@@ -32,10 +33,17 @@ else
 fi
 
 mkdir -p "$OUT_DIR"
+
+build_entry() {
+local name="$1"
+local SRC="surveyapp/static/scss/$name.scss"
+local LTR="$OUT_DIR/$name.css"
+local RTL="$OUT_DIR/$name.rtl.css"
 # Work dir inside the repo: rtlcss looks for its config ("rtlcssConfig" in
 # package.json) from the input file's folder upwards.
+local tmp
 tmp="$(mktemp -d "$OUT_DIR/.build.XXXXXX")"
-trap 'rm -rf "$tmp"' EXIT
+trap 'rm -rf "$tmp"' RETURN
 
 # --- 1. Sass -------------------------------------------------------------------
 # --quiet-deps: no deprecation noise from inside node_modules (nhsuk-frontend
@@ -173,8 +181,14 @@ fi
 mv -f "$tmp/ltr.css" "$LTR"
 mv -f "$tmp/rtl.css" "$RTL"
 
+}
+
+for entry in "${ENTRIES[@]}"; do
+  build_entry "$entry"
+done
+
 # --- sizes ---------------------------------------------------------------------
-for f in "$LTR" "$RTL"; do
+for f in "$OUT_DIR"/*.css; do
   raw=$(wc -c <"$f")
   gz=$(gzip -9c "$f" | wc -c)
   printf 'build_css: %-36s %7d bytes raw, %6d bytes gzip -9\n' "$f" "$raw" "$gz"

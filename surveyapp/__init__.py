@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+from functools import lru_cache
 from typing import Any
 
-from flask import Flask, g, render_template, request, session
+from flask import Flask, g, render_template, request, session, url_for
 from flask_babel import get_locale
 from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
 from sqlalchemy import text
@@ -60,9 +62,17 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
 
     app.register_blueprint(auth_bp)
 
+    from surveyapp.partners import bp as partners_bp
+
+    app.register_blueprint(partners_bp)
+
     from surveyapp.admin import bp as admin_bp
 
     app.register_blueprint(admin_bp)
+
+    from surveyapp.insights import bp as insights_bp
+
+    app.register_blueprint(insights_bp)
 
     @app.before_request
     def _staff_session_expiry() -> Any:
@@ -145,10 +155,26 @@ def _register_template_helpers(app: Flask) -> None:
             "html_lang": languages.html_lang(locale),
             "text_direction": languages.direction(locale),
             "organisation_name": app.config["ORGANISATION_NAME"],
+            "organisation_language": app.config["ORGANISATION_NAME_LANGUAGE"],
             "language_name": languages.native_name,
             "switch_language_url": languages.switch_language_url,
             "staff_nav_items": staff_nav_items,
+            "asset_url": asset_url,
         }
+
+    @lru_cache(maxsize=64)
+    def _asset_version(filename: str) -> str:
+        path = os.path.join(app.static_folder or "", filename)
+        with open(path, "rb") as handle:
+            return hashlib.sha256(handle.read()).hexdigest()[:12]
+
+    def asset_url(filename: str) -> str:
+        """A static file's URL with its content hash, so phones may cache it for a year."""
+        try:
+            version = _asset_version(filename)
+        except OSError:
+            return url_for("static", filename=filename)
+        return url_for("static", filename=filename, v=version)
 
 
 def _register_error_pages(app: Flask) -> None:

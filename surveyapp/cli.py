@@ -130,3 +130,11 @@ def register(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(purge_drafts)
     app.cli.add_command(create_user)
+
+    from surveyapp.insights.cli import representation_command
+
+    app.cli.add_command(representation_command)
+
+    from surveyapp.population.commands import import_population
+
+    app.cli.add_command(import_population)

@@ -36,6 +36,8 @@ def seed_demo() -> tuple[Survey, list[DistributionLink], bool]:
         links = list(db.session.scalars(
             select(DistributionLink).where(DistributionLink.survey_id == survey.id)
             .order_by(DistributionLink.id)))
+        _seed_benchmarks(survey)  # databases seeded before benchmarks existed get them too
+        db.session.commit()
         return survey, links, False
     version = add_version(definition)
     survey = version.survey
@@ -49,5 +51,15 @@ def seed_demo() -> tuple[Survey, list[DistributionLink], bool]:
                                 label=label, default_language=language)
         db.session.add(link)
         links.append(link)
+    _seed_benchmarks(survey)
     db.session.commit()
     return survey, links, True
+
+
+def _seed_benchmarks(survey: Survey) -> None:
+    """The built-in and demo population figures, and the demo survey's benchmarks (the
+    trust's births by ethnic group and age, Birmingham's residents by 19 ethnic groups)."""
+    from surveyapp.population.builtin import assign_demo_benchmarks, load_builtin
+
+    load_builtin(include_demo=True, commit=False)
+    assign_demo_benchmarks(survey.id)

@@ -229,15 +229,21 @@ def reach_summary(group: str, by_link: Mapping[str, Mapping[str, int]]) -> tuple
 
 
 def suggestion(result: GroupResult, label: str, reference_phrase: str,
-               by_link: Mapping[str, Mapping[str, int]], threshold: int = 5) -> str:
+               by_link: Mapping[str, Mapping[str, int]], threshold: int = 5,
+               share_hidden: bool = False) -> str:
     """A plain-language suggestion for an underrepresented group, naming the links that
-    reached it best and those that reached none of it.
+    reached it best and those that reached none of it. A small or hidden count is never
+    given away, neither as a share nor by naming the one link that reached it.
 
     Example: "Bangladeshi women are 6.1% of births at the trust but 1.2% of responses so
     far. Most Bangladeshi respondents came through the Sylheti women's group link; no
     other link reached any."
     """
-    sample = f"{result.sample_share:.1%}" if result.sample_share is not None else "0%"
+    if share_hidden or 0 < result.respondents < threshold:
+        # A share of a known total gives the count away, so a hidden count's share is too.
+        sample = "only a small number"
+    else:
+        sample = f"{result.sample_share or 0:.1%}"
     words = [f"{label} women are {result.reference_share:.1%} of {reference_phrase} "
              f"but {sample} of responses so far."]
     reached, none = reach_summary(result.group, by_link)

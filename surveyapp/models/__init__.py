@@ -1,5 +1,11 @@
 """Typed SQLAlchemy models, one module per aggregate."""
 
+from surveyapp.models.benchmark import (
+    BenchmarkCount,
+    PopulationBenchmark,
+    partner_benchmark,
+    survey_benchmark,
+)
 from surveyapp.models.draft import Draft, LinkDailyCount
 from surveyapp.models.partner import DistributionLink, Partner, PartnerKind
 from surveyapp.models.response import Answer, Response, ResponseSource
@@ -9,11 +15,13 @@ from surveyapp.models.user import AuditEvent, Role, User, reviewer_survey
 __all__ = [
     "Answer",
     "AuditEvent",
+    "BenchmarkCount",
     "DistributionLink",
     "Draft",
     "LinkDailyCount",
     "Partner",
     "PartnerKind",
+    "PopulationBenchmark",
     "Response",
     "ResponseSource",
     "Role",
@@ -21,5 +29,7 @@ __all__ = [
     "SurveyStatus",
     "SurveyVersion",
     "User",
+    "partner_benchmark",
     "reviewer_survey",
+    "survey_benchmark",
 ]

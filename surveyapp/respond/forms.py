@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from typing import Any
 
 from flask_babel import format_decimal, gettext
@@ -201,8 +202,6 @@ class PageForm(FlaskForm):
     session, so an expired session never loses what she has already answered."""
 
     draft = HiddenField()
-    # A field people never see; a bot that fills it in is turned away quietly.
-    website = HiddenField()
 
     class Meta:
         csrf_field_name = "csrf_token"
@@ -212,10 +211,16 @@ class PageForm(FlaskForm):
         return bool(self.meta.csrf and self.csrf_token.errors)
 
     def answer_fields(self) -> Iterable[Field]:
-        return (f for f in self if f.name not in ("draft", "website", "csrf_token"))
+        return (f for f in self if f.name not in ("draft", "csrf_token"))
 
 
 def page_form_class(questions: Iterable[Question]) -> type[PageForm]:
+    return _page_form_class(tuple(questions))
+
+
+@lru_cache(maxsize=512)
+def _page_form_class(questions: tuple[Question, ...]) -> type[PageForm]:
+    # Questions are frozen, so the class for a set of them can be built once per process.
     attrs = {q.key: FIELD_CLASSES[q.type](validators=_validators(q)) for q in questions}
     return type("SurveyPageForm", (PageForm,), attrs)
 

@@ -13,7 +13,9 @@ from flask import abort, current_app, g
 from flask_babel import gettext
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
+from surveyapp.demographics import ETHNIC_GROUPS
 from surveyapp.extensions import db
 from surveyapp.models import Answer, DistributionLink, Draft, LinkDailyCount, Response
 from surveyapp.models.base import to_the_hour, utcnow
@@ -29,7 +31,8 @@ def load_link(code: str) -> DistributionLink:
     """The link for `code`, or a 404 (unknown) / 410 (closed) page in her language."""
     if not LINK_CODE.match(code):
         abort(404)
-    link = db.session.scalar(select(DistributionLink).where(DistributionLink.code == code))
+    link = db.session.scalar(select(DistributionLink).where(DistributionLink.code == code)
+                             .options(joinedload(DistributionLink.survey)))
     if link is None:
         abort(404)
     g.link = link
@@ -104,6 +107,11 @@ class SurveyText:
         if option.catalog:
             return gettext(option.label)
         return self._own(f"{question.key}.option.{option.code}", option.label)
+
+    def option_group(self, group: str) -> str:
+        """The heading of a group of options (the five census ethnic groups)."""
+        label = ETHNIC_GROUPS.get(group)
+        return gettext(label) if label else group
 
     def answer(self, question: Question, value: Any) -> list[str]:
         """How an answer reads back to her on the check-your-answers page."""

@@ -100,13 +100,16 @@ def start(code: str) -> Page_:
 def page(code: str, page_key: str) -> Page_:
     link = load_link(code)
     definition, version_id = _survey(link)
+    token = (request.form.get("draft") if request.method == "POST" else None) \
+        or _session_token(code)
+    draft = find_draft(token, link)
+    definition = _her_version(definition, version_id, draft)
     survey_page = definition.page(page_key)
     if survey_page is None:
         abort(404)
     if request.method == "GET":
-        draft = find_draft(_session_token(code), link)
         if draft is None:
-            if already_submitted(_session_token(code)):
+            if already_submitted(token) or session.get("submitted") == code:
                 return redirect(url_for("respond.thank_you", code=code))
             return redirect(url_for("respond.start", code=code))
         if not survey_page.is_shown(definition.visible_answers(draft.answers)):
@@ -116,8 +119,6 @@ def page(code: str, page_key: str) -> Page_:
         form.draft.data = draft.id
         return _render_page(link, definition, survey_page, form, draft.answers)
 
-    token = request.form.get("draft") or _session_token(code)
-    draft = find_draft(token, link)
     form = page_form_class(_shown(definition, survey_page, draft.answers if draft else {}))()
     if draft is None and already_submitted(token):
         return redirect(url_for("respond.thank_you", code=code))
@@ -136,6 +137,14 @@ def page(code: str, page_key: str) -> Page_:
     if request.args.get("change"):
         return redirect(url_for("respond.check", code=code))
     return redirect(_onward(code, definition, draft.answers, survey_page.key))
+
+
+def _her_version(latest: Definition, latest_id: int, draft: Draft | None) -> Definition:
+    """She carries on with the version she started, even if a newer one was published
+    meanwhile: her answers are checked and stored against what she was asked."""
+    if draft is None or draft.version_id == latest_id:
+        return latest
+    return definition_for(draft.version_id)
 
 
 def _shown(definition: Definition, survey_page: Page, answers: dict[str, Any]) -> list:
@@ -192,6 +201,7 @@ def check(code: str) -> Page_:
         if already_submitted(token) or session.get("submitted") == code:
             return redirect(url_for("respond.thank_you", code=code))
         return redirect(url_for("respond.start", code=code))
+    definition = _her_version(definition, _version_id, draft)
 
     if request.method == "POST":
         if not form.validate():

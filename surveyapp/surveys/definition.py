@@ -666,3 +666,46 @@ def to_source(definition: Definition) -> dict[str, Any]:
     return {"format": FORMAT_VERSION, "key": definition.key, "title": definition.title,
             "languages": list(definition.languages), "introduction": definition.introduction,
             "pages": pages}
+
+
+# --- translation progress ---------------------------------------------------------------
+
+TRANSLATED, OUT_OF_DATE, MISSING = "translated", "out_of_date", "missing"
+
+
+@dataclass(frozen=True)
+class TranslationEntry:
+    """One text of the survey in one language, and whether its translation is current."""
+
+    context: str
+    english: str
+    state: str  # TRANSLATED, OUT_OF_DATE (the English changed since) or MISSING
+    text: str | None = None  # the translation, current or not
+    previous: str | None = None  # the English an out-of-date translation was made from
+
+
+def translation_entries(definition: Definition, locale: str) -> list[TranslationEntry]:
+    """Every text the survey must translate, in survey order, with its state in `locale`."""
+    done = definition.translations.get(locale, {})
+    entries = []
+    for context, english in message_contexts(definition):
+        entry = done.get(context)
+        if not entry or not entry.get("text"):
+            entries.append(TranslationEntry(context, english, MISSING))
+        elif entry.get("source") == english:
+            entries.append(TranslationEntry(context, english, TRANSLATED, entry["text"]))
+        else:
+            entries.append(TranslationEntry(context, english, OUT_OF_DATE, entry["text"],
+                                            entry.get("source")))
+    return entries
+
+
+def translation_counts(definition: Definition, locale: str) -> dict[str, int]:
+    """How many texts are translated, out of date and missing, and the percent translated
+    (rounded down, so 100 means every text is translated and current)."""
+    entries = translation_entries(definition, locale)
+    counts = {state: sum(1 for e in entries if e.state == state)
+              for state in (TRANSLATED, OUT_OF_DATE, MISSING)}
+    counts["total"] = len(entries)
+    counts["percent"] = counts[TRANSLATED] * 100 // len(entries) if entries else 100
+    return counts

@@ -124,3 +124,26 @@ def test_security_headers_are_set(client):
     assert "default-src 'self'" in csp and "unsafe-inline" not in csp
     assert response.headers["X-Frame-Options"] == "SAMEORIGIN"
     assert response.headers["Referrer-Policy"] == "no-referrer"
+
+
+def test_stylesheet_is_versioned_and_cacheable(app, demo, client):
+    page = client.get(f"/s/{demo['links']['en']}").get_data(True)
+    import re
+
+    href = re.search(r'<link rel="stylesheet" href="([^"]+)"', page).group(1)
+    assert re.search(r"/static/dist/main\.css\?v=[0-9a-f]{12}$", href)
+    css = client.get(href)
+    assert css.status_code == 200
+    assert "max-age=31536000" in css.headers["Cache-Control"]
+
+
+def test_respondent_pages_get_the_small_stylesheet_and_staff_pages_the_full_one(
+        app, demo, client):
+    from pathlib import Path
+
+    dist = Path(app.static_folder) / "dist"
+    main, staff = (dist / "main.css").read_text(), (dist / "staff.css").read_text()
+    assert ".nhsuk-table" not in main and ".app-chart" not in main
+    assert ".nhsuk-table" in staff and ".app-chart" in staff
+    assert "dist/main.css" in client.get(f"/s/{demo['links']['en']}").get_data(True)
+    assert "dist/staff.css" in client.get("/staff/login").get_data(True)

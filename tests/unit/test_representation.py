@@ -107,8 +107,9 @@ def test_suggestion_names_the_links_that_reached_the_group():
         "no other link reached any." in words
     few = compare({"bangladeshi": 2, "white_british": 498},
                   {"bangladeshi": 61, "white_british": 939}).groups[0]
-    assert "Sylheti" not in suggestion(few, "Bangladeshi", "births", {
+    words = suggestion(few, "Bangladeshi", "births", {
         "the Sylheti women's group link": {"bangladeshi": 2}})
+    assert "Sylheti" not in words and "0.4%" not in words and "only a small number" in words
 
 
 counts = st.dictionaries(st.sampled_from("abcdefgh"), st.integers(0, 400), min_size=2)

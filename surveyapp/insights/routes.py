@@ -1,0 +1,94 @@
+"""Who is missing: the representation page and its CSV, for reviewers and admins."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+from flask import Response, abort, current_app, render_template, request
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from surveyapp.auth.access import audit, reviewable_survey_or_404, roles_required
+from surveyapp.extensions import db
+from surveyapp.insights import bp
+from surveyapp.insights.queries import Filters, response_count
+from surveyapp.insights.representation import (
+    CSV_COLUMNS,
+    benchmarks_for,
+    csv_rows,
+    representation,
+)
+from surveyapp.models import DistributionLink, Role, Survey
+
+Page = str | WerkzeugResponse | tuple[str, int]
+
+
+def _survey_or_404(survey_id: int) -> Survey:
+    survey = db.session.get(Survey, survey_id)
+    if survey is None:
+        abort(404)
+    reviewable_survey_or_404(survey.id)
+    return survey
+
+
+def _date(name: str) -> date | None:
+    value = request.args.get(name, "")
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None  # a mistyped date shows everything rather than an error page
+
+
+def _filters(survey: Survey) -> Filters:
+    link_id = request.args.get("link", type=int)
+    partner_id = request.args.get("partner", type=int)
+    if link_id is not None and db.session.scalar(select(DistributionLink.id).where(
+            DistributionLink.id == link_id, DistributionLink.survey_id == survey.id)) is None:
+        link_id = None
+    return Filters(date_from=_date("from"), date_to=_date("to"), partner_id=partner_id,
+                   link_id=link_id)
+
+
+@bp.get("/surveys")
+@roles_required(Role.ADMIN, Role.REVIEWER)
+def surveys() -> Page:
+    query = select(Survey).order_by(Survey.title)
+    visible = [s for s in db.session.scalars(query) if current_user.can_review(s.id)]
+    return render_template("insights/surveys.html", surveys=visible,
+                           counts={s.id: response_count(s.id) for s in visible})
+
+
+@bp.get("/surveys/<int:survey_id>/representation")
+@roles_required(Role.ADMIN, Role.REVIEWER)
+def representation_page(survey_id: int) -> Page:
+    survey = _survey_or_404(survey_id)
+    filters = _filters(survey)
+    threshold = current_app.config["SMALL_NUMBER_THRESHOLD"]
+    views = [representation(survey, b, filters, threshold) for b in benchmarks_for(survey)]
+    links = db.session.scalars(select(DistributionLink).where(
+        DistributionLink.survey_id == survey.id).order_by(DistributionLink.label)).all()
+    partners = sorted({link.partner for link in links}, key=lambda p: p.name)
+    return render_template("insights/representation.html", survey=survey, views=views,
+                           filters=filters, links=links, partners=partners,
+                           threshold=threshold, total=response_count(survey.id, filters))
+
+
+@bp.get("/surveys/<int:survey_id>/representation.csv")
+@roles_required(Role.ADMIN, Role.REVIEWER)
+def representation_csv(survey_id: int) -> Page:
+    survey = _survey_or_404(survey_id)
+    filters = _filters(survey)
+    threshold = current_app.config["SMALL_NUMBER_THRESHOLD"]
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS)
+    writer.writeheader()
+    for benchmark in benchmarks_for(survey):
+        writer.writerows(csv_rows(representation(survey, benchmark, filters, threshold)))
+    audit("export_representation_csv", target=survey.key)
+    return Response(out.getvalue(), mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="representation-{survey.key}.csv"'})
+
+

@@ -1,0 +1,137 @@
+"""Who is missing: the page, its CSV and the command show the same suppressed figures."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from sqlalchemy import select
+
+from surveyapp.extensions import db
+from surveyapp.models import (
+    BenchmarkCount,
+    DistributionLink,
+    PopulationBenchmark,
+    Role,
+    Survey,
+)
+from tests.integration.responses import add_responses
+from tests.integration.staff import make_user, sign_in
+
+
+@pytest.fixture
+def survey_with_responses(app, demo):
+    """300 responses: few Bangladeshi (3, all through one link), many White British."""
+    with app.app_context():
+        survey = db.session.get(Survey, demo["survey_id"])
+        for benchmark in list(db.session.scalars(select(PopulationBenchmark))):
+            benchmark.surveys = []  # start from no assignment, whatever the demo gave
+        version = survey.latest_published()
+        links = {link.default_language: link.id for link in
+                 db.session.scalars(select(DistributionLink))}
+        add_responses(version, 3, {"overall_experience": "1", "ethnic_group": "bangladeshi"},
+                      link_id=links["bn"])
+        add_responses(version, 240, {"overall_experience": "2",
+                                     "ethnic_group": "white_british"}, link_id=links["en"])
+        add_responses(version, 40, {"overall_experience": "1", "ethnic_group": "pakistani"},
+                      link_id=links["ur"])
+        add_responses(version, 12, {"overall_experience": "4",
+                                    "ethnic_group": "prefer_not_to_say"}, link_id=links["en"])
+        add_responses(version, 5, {"overall_experience": "3"}, link_id=links["pl"])
+        benchmark = PopulationBenchmark(
+            name="Test births, ethnic group (19)", dimension="ethnic_group_19",
+            area_type="nhs_trust", area_code="RXX", area_name="Test Trust",
+            population="births", source="Test figures", period="2022-23")
+        benchmark.counts = [BenchmarkCount(group_code=code, count=count) for code, count in
+                            {"white_british": 600, "bangladeshi": 100, "pakistani": 200,
+                             "african": 100}.items()]
+        benchmark.surveys = [survey]
+        db.session.add(benchmark)
+        make_user("reviewer@example.nhs.uk", Role.REVIEWER, surveys=[survey])
+        make_user("stranger@example.nhs.uk", Role.REVIEWER)
+        db.session.commit()
+        return survey.id
+
+
+def page_for(app, email, survey_id, query=""):
+    client = app.test_client()
+    sign_in(client, email)
+    return client.get(f"/insights/surveys/{survey_id}/representation{query}")
+
+
+def test_page_flags_missing_groups_and_hides_small_numbers(app, survey_with_responses):
+    response = page_for(app, "reviewer@example.nhs.uk", survey_with_responses)
+    assert response.status_code == 200
+    html = response.get_data(True)
+    assert "Compared with births in Test Trust, 2022-23" in html
+    # 3 Bangladeshi respondents: hidden, never "3", and their share hidden too.
+    assert "fewer than 5" in html
+    assert "Bangladeshi women are 10.0% of births at Test Trust but only a small number " \
+        "of responses so far. Only a few Bangladeshi women have answered so far." in html
+    assert "No link has reached any African respondents yet" in html
+    assert "Most Pakistani respondents came through the Urdu-speaking mums" in html
+    assert "Underrepresented" in html and "No responses yet" in html
+    assert "<svg" in html and "<title" in html
+
+
+def test_csv_and_command_show_the_same_figures_as_the_page(app, survey_with_responses):
+    client = app.test_client()
+    sign_in(client, "reviewer@example.nhs.uk")
+    download = client.get(f"/insights/surveys/{survey_with_responses}/representation.csv")
+    assert download.status_code == 200
+    rows = {r["group"]: r for r in csv.DictReader(io.StringIO(download.get_data(True)))}
+    assert rows["bangladeshi"]["respondents"] == "fewer than 5"
+    assert rows["bangladeshi"]["sample_share"] == ""
+    assert rows["white_british"]["respondents"] == "240"
+    assert rows["white_british"]["flag"] == "overrepresented"
+    assert rows["african"]["flag"] == "no_responses"
+    assert rows["prefer_not_to_say"]["respondents"] == "12"
+    assert rows["not_answered"]["respondents"] == "not shown"  # hides the small cell
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["representation", "maternity-experience", "--format",
+                                 "json"])
+    assert result.exit_code == 0, result.output
+    cli_rows = {r["group"]: r for r in json.loads(result.output)}
+    for group, row in rows.items():
+        assert str(cli_rows[group]["respondents"]) == row["respondents"]
+        assert str(cli_rows[group]["flag"]) == row["flag"]
+
+
+def test_no_suppressed_count_can_be_recovered(app, survey_with_responses):
+    """The only small cell is Bangladeshi (3); the shown cells and the total must not
+    pin it down, so a second cell is hidden too."""
+    html = page_for(app, "reviewer@example.nhs.uk", survey_with_responses).get_data(True)
+    assert ">3<" not in html
+    client = app.test_client()
+    sign_in(client, "reviewer@example.nhs.uk")
+    rows = list(csv.DictReader(io.StringIO(client.get(
+        f"/insights/surveys/{survey_with_responses}/representation.csv").get_data(True))))
+    shown = [int(r["respondents"]) for r in rows if r["respondents"].isdigit()]
+    hidden = [r for r in rows if not r["respondents"].isdigit()]
+    assert len(hidden) >= 2
+    assert 300 - sum(shown) >= 5  # what is hidden together is not a small number
+
+
+def test_filters_narrow_the_figures(app, survey_with_responses):
+    with app.app_context():
+        urdu = db.session.scalar(select(DistributionLink).where(
+            DistributionLink.default_language == "ur")).id
+    html = page_for(app, "reviewer@example.nhs.uk", survey_with_responses,
+                    f"?link={urdu}").get_data(True)
+    assert "40 responses match these filters" in html
+    html = page_for(app, "reviewer@example.nhs.uk", survey_with_responses,
+                    "?from=2030-01-01").get_data(True)
+    assert "Fewer than 5 responses match" in html
+    # A mistyped date shows everything rather than failing.
+    assert page_for(app, "reviewer@example.nhs.uk", survey_with_responses,
+                    "?from=not-a-date").status_code == 200
+
+
+def test_only_reviewers_given_the_survey_see_it(app, survey_with_responses):
+    assert page_for(app, "stranger@example.nhs.uk", survey_with_responses).status_code == 404
+    with app.app_context():
+        make_user("partner@example.org", Role.PARTNER,
+                  partner=db.session.scalar(select(DistributionLink)).partner)
+    assert page_for(app, "partner@example.org", survey_with_responses).status_code == 403
