@@ -52,7 +52,7 @@ def _read_or_exit(path: str):  # type: ignore[no-untyped-def]
 @click.command("seed-demo")
 @with_appcontext
 def seed_demo_command() -> None:
-    """Load the demo survey, partners and links (once), and print the links."""
+    """Load the demo survey, partners, links and logins (once), and print them."""
     from surveyapp.demo import seed_demo
 
     survey, links, created = seed_demo()
@@ -61,6 +61,13 @@ def seed_demo_command() -> None:
     for link in links:
         click.echo(f"  {base}/s/{link.code}   {link.partner.name}: {link.label} "
                    f"[{link.default_language or 'phone language'}]")
+    if created:
+        from surveyapp.demo import seed_demo_users
+
+        click.echo(f"Demo logins at {base}/staff/login (shown once; passwords are stored "
+                   "only as hashes):")
+        for email, role, password in seed_demo_users(survey, links):
+            click.echo(f"  {role:9s} {email}   password: {password}")
 
 
 @click.command("purge-drafts")
@@ -138,3 +145,7 @@ def register(app: Flask) -> None:
     from surveyapp.population.commands import import_population
 
     app.cli.add_command(import_population)
+
+    from surveyapp.surveys.responses_cli import import_responses_command
+
+    app.cli.add_command(import_responses_command)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 
 from sqlalchemy import select
@@ -63,3 +64,37 @@ def _seed_benchmarks(survey: Survey) -> None:
 
     load_builtin(include_demo=True, commit=False)
     assign_demo_benchmarks(survey.id)
+
+
+DEMO_WORDS = ("amber", "harbour", "lantern", "meadow", "orchard", "pebble", "river",
+              "saffron", "thistle", "willow", "kettle", "compass", "maple", "cobalt")
+
+
+def _demo_password() -> str:
+    """Three random words and a number: long, easy to type, never the same twice."""
+    words = [secrets.choice(DEMO_WORDS) for _ in range(3)]
+    return "-".join(words) + f"-{secrets.randbelow(90) + 10}"
+
+
+def seed_demo_users(survey: Survey, links: list[DistributionLink]) -> list[tuple[str, str, str]]:
+    """An admin, a reviewer given the demo survey, and a partner user for the first
+    link's organisation, each with a fresh random password. Returns (email, role, password).
+    """
+    from surveyapp.models import Role, User
+
+    partner = links[0].partner
+    made = []
+    for email, role in (("admin@demo.invalid", Role.ADMIN),
+                        ("reviewer@demo.invalid", Role.REVIEWER),
+                        ("partner@demo.invalid", Role.PARTNER)):
+        if db.session.scalar(select(User).where(User.email == email)) is not None:
+            continue
+        password = _demo_password()
+        user = User(email=email, role=role, partner=partner if role == Role.PARTNER else None)
+        user.set_password(password)
+        if role == Role.REVIEWER:
+            user.surveys = [survey]
+        db.session.add(user)
+        made.append((email, role.value, password))
+    db.session.commit()
+    return made

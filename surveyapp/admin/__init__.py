@@ -12,4 +12,5 @@ from surveyapp.admin import builder, surveys, translations  # noqa: E402,F401  (
 if find_spec("surveyapp.admin.users") is not None:
     from surveyapp.admin import users  # noqa: E402,F401
 
-from surveyapp.admin import population  # noqa: E402,F401  (population benchmarks)
+# Population benchmarks; responses imported from paper forms or other survey tools.
+from surveyapp.admin import population, responses_import  # noqa: E402,F401

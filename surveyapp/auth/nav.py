@@ -10,7 +10,7 @@ from surveyapp.models import Role
 
 # (endpoint, label, roles). An entry appears once its endpoint exists.
 NAV = [
-    ("insights.surveys", _l("Who is missing"), {Role.ADMIN, Role.REVIEWER}),
+    ("insights.surveys", _l("Who is missing"), {Role.ADMIN, Role.REVIEWER, Role.PARTNER}),
     ("partners.index", _l("Partners and links"), {Role.ADMIN, Role.PARTNER}),
     ("admin.surveys", _l("Surveys"), {Role.ADMIN}),
     ("admin.population", _l("Population benchmarks"), {Role.ADMIN}),

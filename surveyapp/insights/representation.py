@@ -34,6 +34,7 @@ from surveyapp.population import (
     TO_GROUP,
     group_label,
 )
+from surveyapp.population.store import partner_benchmarks, survey_benchmarks
 
 NOT_STATED_ROW = "prefer_not_to_say"
 UNANSWERED_ROW = "not_answered"
@@ -86,11 +87,13 @@ class RepresentationView:
         return rows
 
 
-def benchmarks_for(survey: Survey) -> list[PopulationBenchmark]:
-    benchmarks = db.session.scalars(
-        select(PopulationBenchmark).where(PopulationBenchmark.surveys.any(Survey.id == survey.id))
-        .order_by(PopulationBenchmark.dimension)).all()
-    return [b for b in benchmarks if DIMENSION_QUESTION.get(b.dimension)]
+def benchmarks_for(survey: Survey, partner_id: int | None = None) -> list[PopulationBenchmark]:
+    """The survey's benchmarks, one per dimension; a partner's own benchmark (the area her
+    organisation serves) takes the place of the survey's for the same dimension."""
+    chosen = survey_benchmarks(survey.id)
+    if partner_id is not None:
+        chosen.update(partner_benchmarks(partner_id))
+    return [chosen[d] for d in sorted(chosen) if DIMENSION_QUESTION.get(d)]
 
 
 def representation(survey: Survey, benchmark: PopulationBenchmark, filters: Filters,
@@ -124,10 +127,14 @@ def _suggestions(survey: Survey, benchmark: PopulationBenchmark, result: Represe
         return []
     to_group = TO_GROUP[benchmark.dimension]
     by_link_id = answer_counts_by_link(survey.id, question, filters)
-    links = {link.id: link for link in db.session.scalars(
-        select(DistributionLink).where(DistributionLink.survey_id == survey.id))}
+    query = select(DistributionLink).where(DistributionLink.survey_id == survey.id)
+    if filters.partner_id is not None:
+        query = query.where(DistributionLink.partner_id == filters.partner_id)
+    links = {link.id: link for link in db.session.scalars(query)}
     by_link: dict[str, dict[str, int]] = {}
     for link_id, counts in by_link_id.items():
+        if filters.partner_id is not None and link_id not in links:
+            continue
         link = links.get(link_id) if link_id is not None else None
         name = (f"the {link.label} link ({link.partner.name})" if link
                 else "paper and imported responses")

@@ -30,8 +30,19 @@ def _survey_or_404(survey_id: int) -> Survey:
     survey = db.session.get(Survey, survey_id)
     if survey is None:
         abort(404)
-    reviewable_survey_or_404(survey.id)
+    if current_user.role == Role.PARTNER:
+        # A partner sees the survey only through her own organisation's links.
+        if not db.session.scalar(select(DistributionLink.id).where(
+                DistributionLink.survey_id == survey.id,
+                DistributionLink.partner_id == current_user.partner_id).limit(1)):
+            abort(404)
+    else:
+        reviewable_survey_or_404(survey.id)
     return survey
+
+
+def _own_partner() -> int | None:
+    return current_user.partner_id if current_user.role == Role.PARTNER else None
 
 
 def _date(name: str) -> date | None:
@@ -43,33 +54,46 @@ def _date(name: str) -> date | None:
 
 
 def _filters(survey: Survey) -> Filters:
+    """The reviewer's filters; a partner's are always narrowed to her own links."""
     link_id = request.args.get("link", type=int)
-    partner_id = request.args.get("partner", type=int)
-    if link_id is not None and db.session.scalar(select(DistributionLink.id).where(
-            DistributionLink.id == link_id, DistributionLink.survey_id == survey.id)) is None:
+    partner_id = _own_partner() or request.args.get("partner", type=int)
+    link_query = select(DistributionLink.id).where(DistributionLink.id == link_id,
+                                                   DistributionLink.survey_id == survey.id)
+    if _own_partner() is not None:
+        link_query = link_query.where(DistributionLink.partner_id == _own_partner())
+    if link_id is not None and db.session.scalar(link_query) is None:
         link_id = None
     return Filters(date_from=_date("from"), date_to=_date("to"), partner_id=partner_id,
                    link_id=link_id)
 
 
 @bp.get("/surveys")
-@roles_required(Role.ADMIN, Role.REVIEWER)
+@roles_required(Role.ADMIN, Role.REVIEWER, Role.PARTNER)
 def surveys() -> Page:
     query = select(Survey).order_by(Survey.title)
+    if _own_partner() is not None:
+        query = query.where(Survey.id.in_(select(DistributionLink.survey_id).where(
+            DistributionLink.partner_id == _own_partner())))
+        visible = list(db.session.scalars(query))
+        return render_template("insights/surveys.html", surveys=visible, counts={
+            s.id: response_count(s.id, Filters(partner_id=_own_partner())) for s in visible})
     visible = [s for s in db.session.scalars(query) if current_user.can_review(s.id)]
     return render_template("insights/surveys.html", surveys=visible,
                            counts={s.id: response_count(s.id) for s in visible})
 
 
 @bp.get("/surveys/<int:survey_id>/representation")
-@roles_required(Role.ADMIN, Role.REVIEWER)
+@roles_required(Role.ADMIN, Role.REVIEWER, Role.PARTNER)
 def representation_page(survey_id: int) -> Page:
     survey = _survey_or_404(survey_id)
     filters = _filters(survey)
     threshold = current_app.config["SMALL_NUMBER_THRESHOLD"]
-    views = [representation(survey, b, filters, threshold) for b in benchmarks_for(survey)]
-    links = db.session.scalars(select(DistributionLink).where(
-        DistributionLink.survey_id == survey.id).order_by(DistributionLink.label)).all()
+    views = [representation(survey, b, filters, threshold)
+             for b in benchmarks_for(survey, _own_partner())]
+    link_query = select(DistributionLink).where(DistributionLink.survey_id == survey.id)
+    if _own_partner() is not None:
+        link_query = link_query.where(DistributionLink.partner_id == _own_partner())
+    links = db.session.scalars(link_query.order_by(DistributionLink.label)).all()
     partners = sorted({link.partner for link in links}, key=lambda p: p.name)
     return render_template("insights/representation.html", survey=survey, views=views,
                            filters=filters, links=links, partners=partners,
@@ -77,7 +101,7 @@ def representation_page(survey_id: int) -> Page:
 
 
 @bp.get("/surveys/<int:survey_id>/representation.csv")
-@roles_required(Role.ADMIN, Role.REVIEWER)
+@roles_required(Role.ADMIN, Role.REVIEWER, Role.PARTNER)
 def representation_csv(survey_id: int) -> Page:
     survey = _survey_or_404(survey_id)
     filters = _filters(survey)
@@ -85,7 +109,7 @@ def representation_csv(survey_id: int) -> Page:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS)
     writer.writeheader()
-    for benchmark in benchmarks_for(survey):
+    for benchmark in benchmarks_for(survey, _own_partner()):
         writer.writerows(csv_rows(representation(survey, benchmark, filters, threshold)))
     audit("export_representation_csv", target=survey.key)
     return Response(out.getvalue(), mimetype="text/csv", headers={

@@ -36,8 +36,14 @@ class Survey(db.Model):
         return self.status == SurveyStatus.LIVE
 
     def latest_published(self) -> SurveyVersion | None:
+        version_id = self.latest_published_id()
+        return db.session.get(SurveyVersion, version_id) if version_id is not None else None
+
+    def latest_published_id(self) -> int | None:
+        """Just the id: the respondent journey reads the (large) definition from its
+        per-process cache of immutable versions, not from the database every request."""
         return db.session.scalar(
-            select(SurveyVersion)
+            select(SurveyVersion.id)
             .where(SurveyVersion.survey_id == self.id, SurveyVersion.published_at.is_not(None))
             .order_by(SurveyVersion.number.desc())
             .limit(1)

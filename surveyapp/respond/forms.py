@@ -7,8 +7,6 @@ a list of codes, cleaned text or a number. Error messages speak in one voice
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import Any
@@ -19,20 +17,9 @@ from flask_wtf import FlaskForm
 from wtforms import Field, HiddenField
 from wtforms.validators import StopValidation, ValidationError
 
-from surveyapp.demographics import normalise_postcode_district, postcode_district_is_valid
+from surveyapp.surveys import answers as rules
+from surveyapp.surveys.answers import clean_text, parse_number
 from surveyapp.surveys.definition import Question
-
-# Control characters other than tab and newline (NUL included) are removed from free text:
-# she cannot see them, so asking her to remove them would only stop her.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
-
-
-def clean_text(value: str | None) -> str | None:
-    if value is None:
-        return None
-    value = unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n"))
-    value = _CONTROL.sub("", value).strip()
-    return value or None
 
 
 class SingleChoiceField(Field):
@@ -72,10 +59,7 @@ class NumberAnswerField(Field):
         self.raw = clean_text(valuelist[0]) or "" if valuelist else ""
         self.data = None
         if self.raw:
-            try:
-                self.data = float(self.raw.replace(",", "."))
-            except ValueError:
-                self.data = None
+            self.data = parse_number(self.raw)
 
     def process_data(self, value: Any) -> None:
         self.data = value
@@ -97,8 +81,7 @@ class AnswerRequired:
         self.question = question
 
     def __call__(self, form: FlaskForm, field: Field) -> None:
-        empty = field.data in (None, "", []) and not getattr(field, "raw", "")
-        if empty:
+        if rules.is_empty(field.data, getattr(field, "raw", "")):
             if self.question.is_choice:
                 raise StopValidation(gettext("Select an answer to this question"))
             raise StopValidation(gettext("Enter an answer to this question"))
@@ -108,40 +91,34 @@ class KnownOptions:
     """Rejects codes that are not on the list: only a changed form can send one."""
 
     def __init__(self, question: Question):
-        self.codes = {o.code for o in question.options}
-        self.exclusive = {o.code for o in question.options if o.exclusive}
+        self.question = question
 
     def __call__(self, form: FlaskForm, field: Field) -> None:
-        chosen = field.data if isinstance(field.data, list) else [field.data]
-        chosen = [c for c in chosen if c is not None]
-        if any(code not in self.codes for code in chosen):
+        field.data, problem = rules.check_choice(self.question, field.data)
+        if problem is None:
+            return
+        if problem.code == rules.UNKNOWN_OPTION:
             raise StopValidation(gettext("Select one of the answers shown"))
-        if len(chosen) != len(set(chosen)):
-            field.data = list(dict.fromkeys(chosen))
-        if len(set(chosen)) > 1 and self.exclusive & set(chosen):
-            raise StopValidation(gettext(
-                "You chose an answer that cannot go with others. Choose it on its own, "
-                "or untick it"))
+        raise StopValidation(gettext(
+            "You chose an answer that cannot go with others. Choose it on its own, "
+            "or untick it"))
 
 
 class TextLimit:
     def __init__(self, question: Question):
-        self.limit = question.max_length
-        self.pattern = question.pattern
+        self.question = question
 
     def __call__(self, form: FlaskForm, field: Field) -> None:
-        if field.data is None:
+        field.data, problem = rules.check_text(self.question, field.data)
+        if problem is None:
             return
-        if self.pattern == "postcode_district":
-            if not postcode_district_is_valid(field.data):
-                raise StopValidation(gettext(
-                    "Enter only the first half of your postcode, like B12 or SW1A"))
-            field.data = normalise_postcode_district(field.data)
-            return
-        if len(field.data) > self.limit:
+        if problem.code == rules.POSTCODE:
             raise StopValidation(gettext(
-                "Your answer must be %(limit)s characters or fewer. It is %(length)s now",
-                limit=format_decimal(self.limit), length=format_decimal(len(field.data))))
+                "Enter only the first half of your postcode, like B12 or SW1A"))
+        raise StopValidation(gettext(
+            "Your answer must be %(limit)s characters or fewer. It is %(length)s now",
+            limit=format_decimal(problem.params["limit"]),
+            length=format_decimal(problem.params["length"])))
 
 
 class NumberInRange:
@@ -149,27 +126,25 @@ class NumberInRange:
         self.question = question
 
     def __call__(self, form: FlaskForm, field: NumberAnswerField) -> None:
-        if not field.raw:
+        value, problem = rules.check_number(self.question, field.raw, field.data)
+        if problem is None:
+            if field.raw:
+                field.data = value
             return
         q = self.question
-        if field.data is None or (q.integer and not float(field.data).is_integer()):
+        if problem.code == rules.NOT_A_NUMBER:
             raise StopValidation(gettext("Enter a whole number, like 2") if q.integer
                                  else gettext("Enter a number, like 2.5"))
-        low = q.minimum if q.minimum is not None else float("-inf")
-        high = q.maximum if q.maximum is not None else float("inf")
-        if not low <= field.data <= high:
-            if q.minimum is not None and q.maximum is not None:
-                message = gettext("Enter a number from %(low)s to %(high)s",
-                                  low=format_decimal(q.minimum), high=format_decimal(q.maximum))
-            elif q.minimum is not None:
-                message = gettext("Enter a number of %(low)s or more",
-                                  low=format_decimal(q.minimum))
-            else:
-                message = gettext("Enter a number of %(high)s or less",
-                                  high=format_decimal(q.maximum))
-            raise ValidationError(message)
-        if q.integer:
-            field.data = int(field.data)
+        if q.minimum is not None and q.maximum is not None:
+            message = gettext("Enter a number from %(low)s to %(high)s",
+                              low=format_decimal(q.minimum), high=format_decimal(q.maximum))
+        elif q.minimum is not None:
+            message = gettext("Enter a number of %(low)s or more",
+                              low=format_decimal(q.minimum))
+        else:
+            message = gettext("Enter a number of %(high)s or less",
+                              high=format_decimal(q.maximum))
+        raise ValidationError(message)
 
 
 # --- building a page form ---------------------------------------------------------------

@@ -54,10 +54,10 @@ def _remember_token(code: str, token: str | None) -> None:
 
 
 def _survey(link: DistributionLink) -> tuple[Definition, int]:
-    version = link.survey.latest_published()
-    if version is None:
+    version_id = link.survey.latest_published_id()
+    if version_id is None:
         abort(410)
-    return definition_for(version.id), version.id
+    return definition_for(version_id), version_id
 
 
 def _context(link: DistributionLink, definition: Definition, **extra: Any) -> dict[str, Any]:

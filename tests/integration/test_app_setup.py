@@ -60,8 +60,20 @@ def test_seed_demo_loads_once_and_prints_the_links(app):
     assert first.exit_code == 0, first.output
     assert "Loaded demo survey" in first.output
     assert first.output.count("/s/") == 6
+    import re
+
+    logins = re.findall(r"(admin|reviewer|partner)\s+(\S+@demo\.invalid)\s+password: (\S+)",
+                        first.output)
+    assert [role for role, _, _ in logins] == ["admin", "reviewer", "partner"]
+    client = app.test_client()
+    from tests.integration.staff import sign_in
+
+    for _, email, password in logins:
+        assert sign_in(client, email, password).status_code == 302
+        client.post("/staff/logout", data={})
+        client = app.test_client()
     second = runner.invoke(args=["seed-demo"])
-    assert "Already loaded" in second.output
+    assert "Already loaded" in second.output and "password" not in second.output
     with app.app_context():
         assert len(db.session.scalars(select(Survey)).all()) == 1
         assert len(db.session.scalars(select(DistributionLink)).all()) == 6

@@ -131,7 +131,27 @@ def test_filters_narrow_the_figures(app, survey_with_responses):
 
 def test_only_reviewers_given_the_survey_see_it(app, survey_with_responses):
     assert page_for(app, "stranger@example.nhs.uk", survey_with_responses).status_code == 404
+
+
+def test_a_partner_sees_only_what_came_through_her_own_links(app, survey_with_responses):
     with app.app_context():
-        make_user("partner@example.org", Role.PARTNER,
-                  partner=db.session.scalar(select(DistributionLink)).partner)
-    assert page_for(app, "partner@example.org", survey_with_responses).status_code == 403
+        urdu_link = db.session.scalar(select(DistributionLink).where(
+            DistributionLink.default_language == "ur"))
+        make_user("partner@example.org", Role.PARTNER, partner=urdu_link.partner)
+        other_links = [link.label for link in db.session.scalars(select(DistributionLink))
+                       if link.partner_id != urdu_link.partner_id]
+    html = page_for(app, "partner@example.org", survey_with_responses).get_data(True)
+    assert "your organisation&#39;s links only" in html or "organisation's links only" in html
+    # 40 Pakistani respondents came through the Urdu link; the social-media link of the
+    # same partner brought none. Nothing else is counted.
+    assert "40 responses match these filters" in html
+    for label in other_links:
+        assert label not in html
+    client = app.test_client()
+    sign_in(client, "partner@example.org")
+    csv_rows = list(csv.DictReader(io.StringIO(client.get(
+        f"/insights/surveys/{survey_with_responses}/representation.csv").get_data(True))))
+    assert {r["group"]: r["respondents"] for r in csv_rows}["white_british"] == "0"
+    # Asking for another partner's figures changes nothing.
+    forced = page_for(app, "partner@example.org", survey_with_responses, "?partner=1")
+    assert "40 responses match these filters" in forced.get_data(True)
