@@ -38,6 +38,9 @@ class Config:
     # The survey keeps answers in a server-side draft, so the cookie only carries a token;
     # CSRF tokens last as long as the session, and a stale one never loses answers.
     WTF_CSRF_TIME_LIMIT = None
+    # Every message is our own and translated by our catalogs: WTForms' built-in
+    # catalog would only be parsed again on every request.
+    WTF_I18N_ENABLED = False
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = True
