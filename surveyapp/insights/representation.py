@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from surveyapp.analysis.disclosure import Protected, protect
 from surveyapp.analysis.representation import (
@@ -22,9 +23,9 @@ from surveyapp.demographics import PREFER_NOT_TO_SAY
 from surveyapp.extensions import db
 from surveyapp.insights.queries import (
     Filters,
-    answer_counts,
     answer_counts_by_link,
     response_count,
+    total_by_code,
 )
 from surveyapp.models import DistributionLink, PopulationBenchmark, Survey
 from surveyapp.population import (
@@ -96,14 +97,41 @@ def benchmarks_for(survey: Survey, partner_id: int | None = None) -> list[Popula
     return [chosen[d] for d in sorted(chosen) if DIMENSION_QUESTION.get(d)]
 
 
+class Counts:
+    """The SQL figures one page needs, each fetched once: several benchmarks of the same
+    question (ethnic group at 19 and at 5 levels) share one GROUP BY."""
+
+    def __init__(self, survey_id: int, filters: Filters):
+        self.survey_id = survey_id
+        self.filters = filters
+        self._by_link: dict[str, dict[int | None, dict[str, int]]] = {}
+        self._total: int | None = None
+
+    def by_link(self, question: str) -> dict[int | None, dict[str, int]]:
+        if question not in self._by_link:
+            self._by_link[question] = answer_counts_by_link(self.survey_id, question,
+                                                            self.filters)
+        return self._by_link[question]
+
+    def by_code(self, question: str) -> dict[str, int]:
+        return total_by_code(self.by_link(question))
+
+    @property
+    def responses(self) -> int:
+        if self._total is None:
+            self._total = response_count(self.survey_id, self.filters)
+        return self._total
+
+
 def representation(survey: Survey, benchmark: PopulationBenchmark, filters: Filters,
-                   threshold: int) -> RepresentationView:
+                   threshold: int, counts_cache: Counts | None = None) -> RepresentationView:
     question = DIMENSION_QUESTION[benchmark.dimension]
     assert question is not None  # noqa: S101 - benchmarks_for() keeps answerable ones
+    cache = counts_cache or Counts(survey.id, filters)
     to_group = TO_GROUP[benchmark.dimension]
-    counts = answer_counts(survey.id, question, filters)
+    counts = cache.by_code(question)
     not_stated = counts.pop(PREFER_NOT_TO_SAY, 0)
-    total = response_count(survey.id, filters)
+    total = cache.responses
     reference = benchmark.reference()
     grouped = regroup(counts, to_group)
     answered_other = sum(counts.values()) - sum(grouped.values())  # codes with no group
@@ -116,18 +144,19 @@ def representation(survey: Survey, benchmark: PopulationBenchmark, filters: Filt
     return RepresentationView(survey=survey, benchmark=benchmark, result=result,
                               protected=protected, threshold=threshold,
                               suggestions=_suggestions(survey, benchmark, result, question,
-                                                       filters, threshold, protected))
+                                                       filters, threshold, protected, cache))
 
 
 def _suggestions(survey: Survey, benchmark: PopulationBenchmark, result: Representation,
                  question: str, filters: Filters, threshold: int,
-                 protected: Protected) -> list[str]:
+                 protected: Protected, cache: Counts) -> list[str]:
     missing = result.flagged(UNDER, NO_RESPONSES)
     if not missing:
         return []
     to_group = TO_GROUP[benchmark.dimension]
-    by_link_id = answer_counts_by_link(survey.id, question, filters)
-    query = select(DistributionLink).where(DistributionLink.survey_id == survey.id)
+    by_link_id = cache.by_link(question)
+    query = (select(DistributionLink).options(selectinload(DistributionLink.partner))
+             .where(DistributionLink.survey_id == survey.id))
     if filters.partner_id is not None:
         query = query.where(DistributionLink.partner_id == filters.partner_id)
     links = {link.id: link for link in db.session.scalars(query)}

@@ -17,6 +17,7 @@ from surveyapp.insights import bp
 from surveyapp.insights.queries import Filters, response_count
 from surveyapp.insights.representation import (
     CSV_COLUMNS,
+    Counts,
     benchmarks_for,
     csv_rows,
     representation,
@@ -88,7 +89,8 @@ def representation_page(survey_id: int) -> Page:
     survey = _survey_or_404(survey_id)
     filters = _filters(survey)
     threshold = current_app.config["SMALL_NUMBER_THRESHOLD"]
-    views = [representation(survey, b, filters, threshold)
+    counts = Counts(survey.id, filters)
+    views = [representation(survey, b, filters, threshold, counts)
              for b in benchmarks_for(survey, _own_partner())]
     link_query = select(DistributionLink).where(DistributionLink.survey_id == survey.id)
     if _own_partner() is not None:
@@ -97,7 +99,7 @@ def representation_page(survey_id: int) -> Page:
     partners = sorted({link.partner for link in links}, key=lambda p: p.name)
     return render_template("insights/representation.html", survey=survey, views=views,
                            filters=filters, links=links, partners=partners,
-                           threshold=threshold, total=response_count(survey.id, filters))
+                           threshold=threshold, total=counts.responses)
 
 
 @bp.get("/surveys/<int:survey_id>/representation.csv")
@@ -109,8 +111,9 @@ def representation_csv(survey_id: int) -> Page:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS)
     writer.writeheader()
+    counts = Counts(survey.id, filters)
     for benchmark in benchmarks_for(survey, _own_partner()):
-        writer.writerows(csv_rows(representation(survey, benchmark, filters, threshold)))
+        writer.writerows(csv_rows(representation(survey, benchmark, filters, threshold, counts)))
     audit("export_representation_csv", target=survey.key)
     return Response(out.getvalue(), mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="representation-{survey.key}.csv"'})

@@ -159,3 +159,50 @@ def test_respondent_pages_get_the_small_stylesheet_and_staff_pages_the_full_one(
     assert ".nhsuk-table" in staff and ".app-chart" in staff
     assert "dist/main.css" in client.get(f"/s/{demo['links']['en']}").get_data(True)
     assert "dist/staff.css" in client.get("/staff/login").get_data(True)
+
+
+@pytest.mark.sqlite_only
+def test_upgrading_copies_each_responses_link_and_hour_onto_its_answers(tmp_path):
+    from flask_migrate import upgrade
+    from sqlalchemy import text
+
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'u.db'}")
+    with app.app_context():
+        upgrade(revision="a3548cfc833c")
+        db.session.execute(text(
+            "INSERT INTO survey (id, key, title, status, created_at) "
+            "VALUES (1, 's', 'S', 'live', '2026-01-01 00:00:00')"))
+        db.session.execute(text(
+            "INSERT INTO survey_version (id, survey_id, number, definition, created_at) "
+            "VALUES (1, 1, 1, '{}', '2026-01-01 00:00:00')"))
+        db.session.execute(text(
+            "INSERT INTO partner (id, name, kind, created_at) "
+            "VALUES (1, 'P', 'vcse', '2026-01-01 00:00:00')"))
+        db.session.execute(text(
+            "INSERT INTO distribution_link (id, code, partner_id, survey_id, label, active, "
+            "created_at) VALUES (7, 'abc', 1, 1, 'L', 1, '2026-01-01 00:00:00')"))
+        db.session.execute(text(
+            "INSERT INTO response (id, survey_id, version_id, link_id, language, source, "
+            "submitted_at, receipt_hash) VALUES (1, 1, 1, 7, 'en', 'web', "
+            "'2026-03-04 10:00:00.000000', 'h')"))
+        db.session.execute(text(
+            "INSERT INTO answer (id, response_id, survey_id, question_key, option_code) "
+            "VALUES (1, 1, 1, 'ethnic_group', 'indian')"))
+        db.session.commit()
+        upgrade()
+        row = db.session.execute(text("SELECT link_id, submitted_at FROM answer")).one()
+        assert row[0] == 7 and str(row[1]).startswith("2026-03-04 10:00:00")
+        db.engine.dispose()
+
+
+def test_stored_answers_carry_their_responses_link_and_hour(app, demo, respondent):
+    from surveyapp.models import Answer
+
+    respondent.start(demo["links"]["ur"])
+    respondent.answer_all({"overall_experience": "1", "ethnic_group": "pakistani"})
+    respondent.submit()
+    with app.app_context():
+        response = db.session.scalars(select(Response)).one()
+        for answer in db.session.scalars(select(Answer)):
+            assert answer.link_id == response.link_id is not None
+            assert answer.submitted_at == response.submitted_at
