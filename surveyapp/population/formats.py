@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
+from surveyapp.import_problems import ImportProblems, Problem
 from surveyapp.population import (
     AGE_BAND,
     AREA_TYPES,
@@ -60,29 +61,8 @@ MAX_PROBLEMS = 1000  # enough to see what is wrong; a broken file could have mil
 # --- results and problems -------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Problem:
-    """What is wrong, and where: `row` is 1-based with the header as row 1."""
-
-    row: int | None
-    column: str | None
-    message: str
-
-    def __str__(self) -> str:
-        where = []
-        if self.row is not None:
-            where.append(f"row {self.row}")
-        if self.column is not None:
-            where.append(f"column '{self.column}'")
-        return f"{', '.join(where)}: {self.message}" if where else self.message
-
-
-class PopulationImportError(ValueError):
+class PopulationImportError(ImportProblems):
     """A file (or a save) that cannot be used; `problems` lists everything found."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__("; ".join(str(p) for p in problems[:5]))
 
 
 @dataclass(frozen=True)

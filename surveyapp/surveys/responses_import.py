@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from surveyapp.import_problems import ImportProblems, Problem
 from surveyapp.surveys import answers as rules
 from surveyapp.surveys.definition import Definition, Question
 
@@ -36,29 +37,8 @@ SEPARATOR = ";"
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-@dataclass(frozen=True)
-class Problem:
-    """What is wrong, and where: `row` is 1-based with the header as row 1."""
-
-    row: int | None
-    column: str | None
-    message: str
-
-    def __str__(self) -> str:
-        where = []
-        if self.row is not None:
-            where.append(f"row {self.row}")
-        if self.column is not None:
-            where.append(f"column '{self.column}'")
-        return f"{', '.join(where)}: {self.message}" if where else self.message
-
-
-class ResponsesImportError(ValueError):
+class ResponsesImportError(ImportProblems):
     """A file that cannot be stored; `problems` lists every problem found."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__("; ".join(str(p) for p in problems[:5]))
 
 
 @dataclass(frozen=True)
