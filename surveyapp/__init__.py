@@ -8,6 +8,7 @@ from functools import lru_cache
 from typing import Any
 
 from flask import Flask, g, render_template, request, session, url_for
+from flask.sessions import SecureCookieSessionInterface
 from flask_babel import get_locale
 from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
 from sqlalchemy import text
@@ -25,6 +26,7 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     app.config.from_object(CONFIGS[name]())
     app.config.update(overrides)
     os.makedirs(app.instance_path, exist_ok=True)
+    app.session_interface = _StaticFilesWithoutVary()
 
     # nhsuk-frontend-jinja's macros test chained attributes, which needs ChainableUndefined.
     app.jinja_options = {
@@ -87,6 +89,17 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     _register_error_pages(app)
     _register_health(app)
     return app
+
+
+class _StaticFilesWithoutVary(SecureCookieSessionInterface):
+    """Static files never depend on the session, so a shared cache in front may give every
+    phone the same stylesheet (Flask-Login touches the session on every response, which
+    would otherwise add `Vary: Cookie`)."""
+
+    def save_session(self, app: Flask, session: Any, response: Any) -> None:
+        if request.endpoint == "static":
+            return
+        super().save_session(app, session, response)
 
 
 # Blueprints whose every page is for signed-in staff (the respondent journey never is).

@@ -147,6 +147,8 @@ def test_stylesheet_is_versioned_and_cacheable(app, demo, client):
     css = client.get(href)
     assert css.status_code == 200
     assert "max-age=31536000" in css.headers["Cache-Control"]
+    assert "Cookie" not in css.headers.get("Vary", "")  # shared caches may serve it to all
+    assert "Set-Cookie" not in css.headers
 
 
 def test_respondent_pages_get_the_small_stylesheet_and_staff_pages_the_full_one(
