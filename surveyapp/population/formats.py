@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from surveyapp.import_problems import ImportProblems, Problem
+from surveyapp.import_problems import ImportProblems, Problem, decode_csv
 from surveyapp.population import (
     AGE_BAND,
     AREA_TYPES,
@@ -150,25 +150,7 @@ def read_stream(stream: BinaryIO) -> bytes:
 
 
 def _decode(data: bytes) -> str:
-    if len(data) > MAX_FILE_BYTES:
-        raise _fail(f"The file must be {MAX_FILE_BYTES // 1024 // 1024} MB or smaller")
-    if not data.strip():
-        raise _fail("The file is empty")
-    if data.startswith(b"PK\x03\x04"):
-        raise _fail("This is a zip file or an Excel workbook, not a CSV file: open it and "
-                    "save it as 'CSV UTF-8 (comma delimited)'")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise _fail("The file is UTF-16 text: save it as 'CSV UTF-8 (comma delimited)'")
-    try:
-        text = data.decode("utf-8-sig")  # a byte order mark (from Excel) is fine
-    except UnicodeDecodeError as error:
-        row = data[:error.start].count(b"\n") + 1
-        raise _fail("This is not UTF-8 text: save the file as 'CSV UTF-8 (comma delimited)'",
-                    row=row) from error
-    if "\x00" in text:
-        row = text[:text.index("\x00")].count("\n") + 1
-        raise _fail("The file has NUL characters, so it is not a CSV text file", row=row)
-    return text
+    return decode_csv(data, MAX_FILE_BYTES, PopulationImportError)
 
 
 def _records(text: str) -> list[tuple[int, list[str]]]:

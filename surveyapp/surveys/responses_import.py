@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from surveyapp.import_problems import ImportProblems, Problem
+from surveyapp.import_problems import ImportProblems, Problem, decode_csv
 from surveyapp.surveys import answers as rules
 from surveyapp.surveys.definition import Definition, Question
 
@@ -129,25 +129,7 @@ def _shown_questions(definition: Definition, answers: Mapping[str, Any]) -> list
 
 
 def decode(data: bytes) -> str:
-    if len(data) > MAX_FILE_BYTES:
-        raise fail(f"The file must be {MAX_FILE_BYTES // 1024 // 1024} MB or smaller")
-    if not data.strip():
-        raise fail("The file is empty")
-    if data.startswith(b"PK\x03\x04"):
-        raise fail("This is a zip file or an Excel workbook, not a CSV file: open it and "
-                   "save it as 'CSV UTF-8 (comma delimited)'")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise fail("The file is UTF-16 text: save it as 'CSV UTF-8 (comma delimited)'")
-    try:
-        text = data.decode("utf-8-sig")  # a byte order mark (from Excel) is fine
-    except UnicodeDecodeError as error:
-        row = data[:error.start].count(b"\n") + 1
-        raise fail("This is not UTF-8 text: save the file as 'CSV UTF-8 (comma delimited)'",
-                   row=row) from error
-    if "\x00" in text:
-        raise fail("The file contains NUL characters: it is not a CSV text file",
-                   row=text[:text.index("\x00")].count("\n") + 1)
-    return text
+    return decode_csv(data, MAX_FILE_BYTES, ResponsesImportError)
 
 
 def parse_responses(data: bytes, definition: Definition, today: date | None = None
