@@ -149,3 +149,7 @@ def register(app: Flask) -> None:
     from surveyapp.surveys.responses_cli import import_responses_command
 
     app.cli.add_command(import_responses_command)
+
+    from surveyapp.translation_status import translations_cli
+
+    app.cli.add_command(translations_cli)

@@ -106,6 +106,13 @@ _ETHNIC_OPTIONS: list[dict[str, Any]] = [
 #: The 19 Census 2021 ethnic group option codes, in census order.
 ETHNIC_CODES: list[str] = [o["code"] for o in _ETHNIC_OPTIONS]
 
+
+def standard_labels() -> set[str]:
+    """The ONS/GSS ethnic group names in English, word for word as the standard has them
+    (bench/readability.py leaves them out of the plain-English score: they can't change)."""
+    return set(ETHNIC_GROUPS.values()) | {o["label"] for o in _ETHNIC_OPTIONS}
+
+
 #: 19 categories -> Census 2021 5-way group (white, mixed, asian, black, other).
 ETHNICITY_TO_CENSUS_GROUP: dict[str, str] = {o["code"]: o["group"] for o in _ETHNIC_OPTIONS}
 
