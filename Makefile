@@ -75,7 +75,7 @@ test-sqlite: install-test css translations nltk-data
 test-postgres: install-test css translations nltk-data
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('postgresql://postgres@127.0.0.1:5432/test', connect_timeout=3).close()" 2>/dev/null; then \
 	  echo "PostgreSQL answers: running the suite again on it"; \
-	  DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -q -m "not sqlite_only" tests/integration tests/browser; \
+	  DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -q -m "not sqlite_only and not markup_only" tests/integration tests/browser; \
 	else echo "PostgreSQL is not answering on 127.0.0.1:5432: skipping the PostgreSQL run"; fi
 
 bench: install-test css translations

@@ -21,6 +21,8 @@ ON_POSTGRES = POSTGRES_URL.startswith("postgresql")
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "sqlite_only: only meaningful on SQLite")
+    config.addinivalue_line("markers", "markup_only: checks pages, not storage; the "
+                                       "PostgreSQL pass of `make test` leaves it out")
 
 
 @pytest.fixture(autouse=True)
