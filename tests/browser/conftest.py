@@ -116,7 +116,8 @@ def new_context(browser):
     contexts = []
 
     def make(java_script_enabled: bool = True, locale: str = "en-GB", **options):
-        context = browser.new_context(viewport=PHONE, java_script_enabled=java_script_enabled,
+        options.setdefault("viewport", PHONE)
+        context = browser.new_context(java_script_enabled=java_script_enabled,
                                       locale=locale, **options)
         context.set_default_timeout(10_000)
         contexts.append(context)
