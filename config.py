@@ -13,8 +13,14 @@ BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = BASE_DIR / "instance"
 
 # Locales offered by the interface. The first is the fallback for any missing string.
-LANGUAGES = ["en", "ur", "pl", "bn"]
-RTL_LANGUAGES = {"ar", "ur", "fa", "ps", "ckb", "pa_Arab", "he", "yi", "sd"}
+# English first, then roughly by how many people in England speak each as their main
+# language (Census 2021), so the commonest are found first in the picker.
+LANGUAGES = ["en", "pl", "ro", "pa", "ur", "pt", "es", "ar", "bn", "gu", "it", "lt", "so", "ti",
+             "ps", "fa", "zh_Hans", "tr", "bg", "ckb"]
+
+
+# Development's stand-in; production refuses it.
+DEV_SECRET_KEY = "dev-only-not-secret"  # noqa: S105
 
 
 def _sqlite_url(name: str) -> str:
@@ -22,16 +28,19 @@ def _sqlite_url(name: str) -> str:
 
 
 class Config:
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or _sqlite_url("surveyapp.db")
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # hide_parameters: a database error's message would otherwise carry the values of the
+    # statement that failed (her answers) into the log (tests/integration/test_privacy_checks).
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
     REDIS_URL = os.environ.get("REDIS_URL")
+    # The RQ queue the comment analysis jobs go on (one per deployment sharing a Redis).
+    ANALYSIS_QUEUE = os.environ.get("ANALYSIS_QUEUE", "analysis")
 
     ORGANISATION_NAME = os.environ.get("ORGANISATION_NAME", "Your local maternity service")
     # The name is shown untranslated, so screen readers need to know its language.
     ORGANISATION_NAME_LANGUAGE = os.environ.get("ORGANISATION_NAME_LANGUAGE", "en")
     LANGUAGES = LANGUAGES
-    RTL_LANGUAGES = RTL_LANGUAGES
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
 
@@ -54,11 +63,25 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = "10 per minute"
     LOGIN_RATE_LIMIT_PER_ACCOUNT = "30 per hour"
+    # Final survey submissions (surveyapp/respond/limits.py explains the numbers): generous
+    # enough for a group filling in the survey together on one wifi or one shared phone.
+    SUBMIT_RATE_LIMIT_PER_IP = os.environ.get("SUBMIT_RATE_LIMIT_PER_IP",
+                                              "30 per hour;200 per day")
+    SUBMIT_RATE_LIMIT_PER_LINK = os.environ.get("SUBMIT_RATE_LIMIT_PER_LINK", "1000 per hour")
     STAFF_IDLE_MINUTES = 30
 
     SMALL_NUMBER_THRESHOLD = 5
     DRAFT_RETENTION_DAYS = 14
     FORCE_HTTPS = False
+
+    # Where respondents reach the app (https://feedback.example.nhs.uk): QR codes, posters
+    # and invitation links use it, not the request's host (surveyapp/deployment.py).
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL") or None
+    # How many reverse proxies stand in front of the app; X-Forwarded-For and -Proto are
+    # believed only from that many (0: the app faces the internet, trust none).
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
+    # Receipt codes that match nothing, per internet address (surveyapp/privacy/routes.py).
+    ERASURE_RATE_LIMIT = os.environ.get("ERASURE_RATE_LIMIT", "10 per hour")
 
 
 class DevelopmentConfig(Config):
@@ -80,7 +103,9 @@ class ProductionConfig(Config):
 
     def __init__(self) -> None:
         secret = os.environ.get("SECRET_KEY", "")
-        if len(secret) < 32 or secret == Config.SECRET_KEY:
+        # Compared with the literal default: Config.SECRET_KEY is the environment's own
+        # value whenever SECRET_KEY was set before this module was imported.
+        if len(secret) < 32 or secret == DEV_SECRET_KEY:
             raise RuntimeError(
                 "SECRET_KEY must be set to a random value of at least 32 characters "
                 "in production (for example: python -c 'import secrets; "

@@ -77,6 +77,9 @@ ANSWERS: dict[str, str | list[str]] = {
 }
 # Journeys cycle through these (link's default language, ?lang= on the start page).
 LANGUAGES = ["en", "ur", "pl", "bn"]
+# Submission rate limits high enough never to bite (see Gunicorn below).
+UNLIMITED_SUBMISSIONS = {"SUBMIT_RATE_LIMIT_PER_IP": "100000000 per hour",
+                         "SUBMIT_RATE_LIMIT_PER_LINK": "100000000 per hour"}
 
 TAG = re.compile(r"<(input|textarea|select)\b([^>]*)>", re.I)
 ATTR = re.compile(r'([\w:-]+)="([^"]*)"')
@@ -373,7 +376,11 @@ class Gunicorn:
         self.port = free_port()
         self.log_path = log_path
         env = {**os.environ, "SURVEYAPP_CONFIG": "development", "DATABASE_URL": database_url,
-               "SECRET_KEY": secrets.token_urlsafe(48), "PYTHONUNBUFFERED": "1"}
+               "SECRET_KEY": secrets.token_urlsafe(48), "PYTHONUNBUFFERED": "1",
+               # Every phone here comes from 127.0.0.1 through four links: the submission
+               # limits (30 an hour from one address) would stop the run after a second.
+               # The check still runs on every final POST, with these ceilings.
+               **UNLIMITED_SUBMISSIONS}
         env.pop("FLASK_DEBUG", None)
         command = [str(ROOT / ".venv" / "bin" / "gunicorn"), "-w", str(workers),
                    "-k", worker_class, "-b", f"127.0.0.1:{self.port}",
@@ -444,7 +451,7 @@ def ensure_postgres_database() -> None:
 def prepare(database_url: str) -> tuple[dict[str, str], str]:
     """Fresh schema (the real migrations) + the demo; returns (link codes, schema note)."""
     from flask_migrate import upgrade
-    from sqlalchemy import text
+    from sqlalchemy import inspect, text
 
     from surveyapp import create_app
     from surveyapp.demo import seed_demo
@@ -462,7 +469,12 @@ def prepare(database_url: str) -> tuple[dict[str, str], str]:
         except Exception as error:  # noqa: BLE001 - say so, then use the models' schema
             db.session.rollback()
             note = f"db.create_all() because the migrations failed: {error!r}"
+        # Tables of models whose migration is still to be written (work in progress):
+        # created from the models, and named, so the run is not broken by their absence.
+        missing = sorted(set(db.metadata.tables) - set(inspect(db.engine).get_table_names()))
+        if missing:
             db.create_all()
+            note += f"; created from the models, no migration yet: {', '.join(missing)}"
         _survey, links, _ = seed_demo()
         codes: dict[str, str] = {}
         for link in links:

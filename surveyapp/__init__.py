@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import hashlib
 import os
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
 from flask import Flask, g, render_template, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import get_locale
+from itsdangerous import BadSignature
 from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
 from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
 
 from config import CONFIGS
 from surveyapp import languages
+from surveyapp.bidi import isolate_english
 from surveyapp.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 
@@ -49,6 +52,9 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     login_manager.login_message = "Sign in to see this page."
     login_manager.session_protection = "strong"
     _init_security_headers(app)
+    from surveyapp import deployment
+
+    deployment.configure(app)  # PUBLIC_BASE_URL, and ProxyFix for TRUSTED_PROXIES
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         _tune_sqlite(app)
 
@@ -76,6 +82,12 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
 
     app.register_blueprint(insights_bp)
 
+    from surveyapp.privacy import bp as privacy_bp
+
+    # Her erasure form checks its own CSRF token, as the survey forms do.
+    csrf.exempt(privacy_bp)
+    app.register_blueprint(privacy_bp)
+
     @app.before_request
     def _staff_session_expiry() -> Any:
         if request.blueprint in STAFF_BLUEPRINTS:
@@ -85,6 +97,11 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     from surveyapp import cli
 
     cli.register(app)
+
+    from surveyapp.themes.queue import install_enqueue_hook
+
+    # With REDIS_URL, committed responses queue their comments for the analysis worker.
+    install_enqueue_hook(app)
     _register_template_helpers(app)
     _register_error_pages(app)
     _register_health(app)
@@ -99,7 +116,54 @@ class _StaticFilesWithoutVary(SecureCookieSessionInterface):
     def save_session(self, app: Flask, session: Any, response: Any) -> None:
         if request.endpoint == "static":
             return
+        if not session.modified and not (session and self.should_set_cookie(app, session)):
+            # Nothing to write (most requests): Flask would read seven cookie settings
+            # first. The page still depends on the cookie if it was read.
+            if session.accessed:
+                response.vary.add("Cookie")
+            return
         super().save_session(app, session, response)
+
+    def get_signing_serializer(self, app: Flask) -> Any:
+        # Built once per secret rather than twice per request (open and save).
+        keys = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        cached = getattr(self, "_serializer", None)
+        if cached is not None and cached[0] == keys:
+            return cached[1]
+        serializer = super().get_signing_serializer(app)
+        self._serializer = (keys, serializer)
+        return serializer
+
+    # A permanent session's cookie is signed and sent again when it changed, or when the
+    # copy the phone holds was signed over an hour ago. Flask would otherwise re-sign it
+    # on every response (SESSION_REFRESH_EACH_REQUEST), which was a tenth of the time of
+    # a survey page; the cookie's expiry still follows her visits, to within the hour.
+    REFRESH_AFTER_SECONDS = 3600
+
+    def open_session(self, app: Flask, request: Any) -> Any:
+        serializer = self.get_signing_serializer(app)
+        if serializer is None:
+            return None
+        value = request.cookies.get(self.get_cookie_name(app))
+        if not value:
+            return self.session_class()
+        max_age = int(app.permanent_session_lifetime.total_seconds())
+        try:
+            data, signed_at = serializer.loads(value, max_age=max_age, return_timestamp=True)
+        except BadSignature:
+            return self.session_class()
+        session = self.session_class(data)
+        session.signed_at = signed_at
+        return session
+
+    def should_set_cookie(self, app: Flask, session: Any) -> bool:
+        if session.modified:
+            return True
+        if not (session.permanent and app.config["SESSION_REFRESH_EACH_REQUEST"]):
+            return False
+        signed_at = getattr(session, "signed_at", None)
+        return signed_at is None or \
+            (datetime.now(UTC) - signed_at).total_seconds() > self.REFRESH_AFTER_SECONDS
 
 
 # Blueprints whose every page is for signed-in staff (the respondent journey never is).
@@ -160,6 +224,8 @@ def _tune_sqlite(app: Flask) -> None:
 def _register_template_helpers(app: Flask) -> None:
     from surveyapp.auth.nav import staff_nav_items
 
+    app.add_template_filter(isolate_english, "isolate_english")
+
     @app.context_processor
     def page_language() -> dict[str, Any]:
         locale = str(get_locale() or "en")
@@ -170,6 +236,7 @@ def _register_template_helpers(app: Flask) -> None:
             "organisation_name": app.config["ORGANISATION_NAME"],
             "organisation_language": app.config["ORGANISATION_NAME_LANGUAGE"],
             "language_name": languages.native_name,
+            "language_direction": languages.direction,
             "switch_language_url": languages.switch_language_url,
             "staff_nav_items": staff_nav_items,
             "asset_url": asset_url,

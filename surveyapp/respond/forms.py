@@ -15,6 +15,7 @@ from flask_babel import format_decimal, gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Field, HiddenField
+from wtforms.csrf.core import CSRFTokenField
 from wtforms.validators import StopValidation, ValidationError
 
 from surveyapp.surveys import answers as rules
@@ -172,6 +173,29 @@ def _validators(question: Question) -> list[Callable[..., None]]:
     return checks
 
 
+class _TokenWhenShown(CSRFTokenField):
+    """The CSRF token field, making this request's token only when a page shows it.
+
+    WTForms signs a fresh token whenever a form is built, but a page that is saved
+    answers with a redirect and shows no form: signing it was wasted work on most POSTs.
+    Checking the token she sent is unchanged (pre_validate).
+    """
+
+    _token: str | None = None
+
+    def process(self, *args: Any, **kwargs: Any) -> None:
+        HiddenField.process(self, *args, **kwargs)
+
+    def _value(self) -> str:
+        if self._token is None:
+            self._token = self.csrf_impl.generate_csrf_token(self)
+        return self._token
+
+
+class _CSRFWhenShown(FlaskForm.Meta.csrf_class):  # type: ignore[misc, name-defined]
+    field_class = _TokenWhenShown
+
+
 class PageForm(FlaskForm):
     """Base for every survey page: the draft token travels in the form as well as the
     session, so an expired session never loses what she has already answered."""
@@ -180,6 +204,7 @@ class PageForm(FlaskForm):
 
     class Meta:
         csrf_field_name = "csrf_token"
+        csrf_class = _CSRFWhenShown
 
     @property
     def csrf_failed(self) -> bool:
