@@ -26,17 +26,26 @@ The rules, for a one-way table of counts that add up to its total:
    and ``b`` must be 5). Then the whole table is withheld: every cell, zeros included,
    is hidden, and the page says why.
 
+Two-way tables (respondents by link and by group, with row totals, column totals and
+the overall total) are protected by :func:`protect_two_way`, by the same rules read along
+every row and every column; see its docstring.
+
 What this does not cover: totals under the threshold (callers show those as "fewer
 than ..." and pass ``total_shown=False``, see :func:`shown_total`), tables with more than
-one dimension, and linking several tables that share cells. Callers should not show a
-breakdown at all when its total is under the threshold (with, say, 3 responses in total,
-"all 3 are Asian" singles them out even if each cell says "fewer than 5").
+two dimensions, and linking several tables that share cells (beyond a two-way table and
+the one-way table of its column totals, which :func:`protect_two_way` keeps in step).
+Callers should not show a breakdown at all when its total is under the threshold (with,
+say, 3 responses in total, "all 3 are Asian" singles them out even if each cell says
+"fewer than 5").
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
 # Why a cell is not shown.
 SMALL = "small"  # 1 to threshold - 1: "fewer than <threshold>"
@@ -155,3 +164,323 @@ def _pinned(values: Mapping[str, int], small: list[str], secondary: list[str],
         if low >= high:
             return True
     return False
+
+
+# --- two-way tables ---------------------------------------------------------------------
+
+# A two-way table's entries are keyed (row, column); None stands for "all": (row, None) is
+# a row's total, (None, column) a column's total and (None, None) the overall total.
+Entry = tuple[Any, Any]
+_NO_LIMIT = math.inf
+
+
+@dataclass(frozen=True)
+class ProtectedTable:
+    """A two-way table of counts, with its totals, made safe to show.
+
+    ``values[(row, column)]`` is the number to show, or None: do not show it. A row's
+    total is at ``(row, None)``, a column's at ``(None, column)``, the overall total at
+    ``(None, None)``. ``reasons`` says why each hidden entry is hidden (SMALL, SECONDARY
+    or WITHHELD).
+    """
+
+    rows: list[Any]
+    columns: list[Any]
+    values: dict[Entry, int | None]
+    reasons: dict[Entry, str]
+    withheld: bool = False
+
+    def value(self, row: Any, column: Any) -> int | None:
+        return self.values[(row, column)]
+
+    def reason(self, row: Any, column: Any) -> str | None:
+        return self.reasons.get((row, column))
+
+
+def protect_two_way(counts: Mapping[Any, Mapping[Any, int]], threshold: int,
+                    columns: Sequence[Any] | None = None,
+                    column_totals: Protected | None = None,
+                    row_totals: Protected | None = None) -> ProtectedTable:
+    """Hide every count under ``threshold`` in a two-way table, and whatever else would let
+    one be worked out from the row totals, the column totals or the overall total.
+
+    ``counts[row][column]`` (a missing column is 0; rows and columns must not be None).
+    Every total is shown beside the table unless it is hidden here.
+
+    ``column_totals``: when the column totals are also shown elsewhere as a one-way table
+    (the representation page's table by group is this table's column totals), pass that
+    table's :func:`protect` result. The column totals are then shown exactly as it shows
+    them (hidden where it hides them, with the same labels) and are never hidden
+    otherwise, so the two tables cannot be played off against each other (a column it
+    does not have: its total is hidden when needed). ``row_totals``: the same for the
+    row totals (the representation page passes the links' response counts as the partner
+    pages show them), except that every row total is then taken as known to a reader,
+    even one hidden as small: with the overall total and the other rows' totals she can
+    often work it out, so the cells are protected as if she had. The overall total is
+    always shown unless it is a small number.
+
+    The rules are those of :func:`protect`, read along every row and every column:
+
+    1. **Primary.** Every cell or total from 1 to ``threshold - 1`` is hidden ("fewer than
+       <threshold>"). Zeros are shown.
+    2. **Secondary.** Each row (with its total) and each column (with its total) is a sum,
+       so one hidden number alone in its row or its column could be worked out by
+       subtraction: another number of that row or column is hidden too ("not shown"), and
+       so on until nothing changes. Counting in the totals, every row and every column then
+       has no hidden number or at least two. That is not always enough (two hidden pairs
+       can still pin each other down through a third row), so the check is exact: a hidden
+       number is safe only if it lies on a *cycle* of hidden numbers (row, column, row, …)
+       along which it could be one more or one less while every row and column still adds
+       up, every small number stays between 1 and ``threshold - 1`` and every "not shown"
+       number stays at ``threshold`` or more (what their labels tell a reader). Until every
+       hidden number is safe, the smallest shown number that gives the one found unsafe
+       such a cycle is hidden (or, if none does at once, the smallest in its row or
+       column; row totals may be hidden too, the overall total and given column totals
+       never).
+    3. **Withholding.** If even with every other number hidden a hidden number could still
+       be worked out (the labels alone can pin it: a column of 5, 1 and 1 adding up to a
+       shown 7 can only be "not shown" 5, "fewer than 5" 1 and 1; or the zeros do: a link
+       whose only respondents are in one group), its column's cells are withheld: all
+       hidden, zeros too, as "not shown" (WITHHELD), so a reader no longer knows which
+       are small or zero; the column's total stays. If that is not enough, its row's
+       cells too; if even that is not, the whole table is withheld (every entry hidden).
+
+    Hand-worked example (threshold 5)::
+
+                   x    y    z  | total              x    y    z   | total
+        link A    20    3   10  |  33     ->  A    20   <5   ns   |  33
+        link B    15   12    0  |  27         B    15   12    0   |  27
+        link C     8    9    6  |  23         C     8   ns   ns   |  23
+        total     43   24   16  |  83         tot  43   24   16   |  83
+
+    ``A,y = 3`` is small. Alone in row A and in column y it would be 33 - 20 - 10 and
+    24 - 12 - 9. No single number closes a cycle through it, so the smallest in its row or
+    column goes first (``C,y = 9``), then the next (``A,z = 10``), and then the smallest
+    that closes the cycle A,y - C,y - C,z - A,z (``C,z = 6``). Now A,y could be 2 (A,z 11,
+    C,y 10, C,z 5) or 4 (A,z 9, C,y 8, C,z 7): no hidden number is pinned down.
+    """
+    if threshold < 0:
+        raise ValueError("threshold cannot be negative")
+    rows = list(counts)
+    if columns is None:
+        columns = list(dict.fromkeys(column for row in rows for column in counts[row]))
+    columns = list(columns)
+    if None in rows or None in columns:
+        raise ValueError("rows and columns cannot be None (None stands for the totals)")
+    values: dict[Entry, int] = {}
+    for row in rows:
+        for column in columns:
+            values[(row, column)] = counts[row].get(column, 0)
+    if any(value < 0 for value in values.values()):
+        raise ValueError("counts cannot be negative")
+    for row in rows:
+        values[(row, None)] = sum(values[(row, column)] for column in columns)
+    for column in columns:
+        values[(None, column)] = sum(values[(row, column)] for row in rows)
+    values[(None, None)] = sum(values[(row, None)] for row in rows)
+    if threshold <= 1:
+        return ProtectedTable(rows, columns, dict(values), {})
+
+    reasons: dict[Entry, str] = {}
+    fixed: set[Entry] = {(None, None)}
+    # Row totals given: hidden here as they are elsewhere, but a reader is assumed to know
+    # them all the same (with the overall total she often can work a small one out).
+    known_anyway: dict[Entry, str] = {}
+    for given, entry_of, hidden in ((column_totals, lambda key: (None, key), reasons),
+                                    (row_totals, lambda key: (key, None), known_anyway)):
+        if given is None:
+            continue
+        if given.withheld:
+            return _withheld_table(rows, columns, values)
+        for key, shown in given.cells.items():
+            entry = entry_of(key)
+            if entry not in values:
+                continue  # a row or column this table does not have
+            fixed.add(entry)
+            if shown is None:
+                hidden[entry] = given.reasons.get(key, WITHHELD)
+            elif shown != values[entry]:
+                raise ValueError(f"the total of {key!r} is shown as {shown} elsewhere but "
+                                 f"its cells add up to {values[entry]}")
+    for entry, value in values.items():
+        if 0 < value < threshold and entry not in reasons and entry not in known_anyway:
+            reasons[entry] = SMALL
+    protected = set(reasons)  # what must not be worked out: the small numbers, and the
+    # totals the one-way table hides (one of them would give its small ones away)
+    withheld_lines: set[tuple[str, Any]] = set()
+    while True:
+        pinned = _first_pinned(values, reasons, threshold, among=protected)
+        if pinned is None:
+            break
+        choice = _secondary_for(pinned, values, reasons, fixed, threshold)
+        if choice is not None:
+            reasons[choice] = SECONDARY
+            continue
+        # Nothing left to hide would do: what a reader knows from the labels and the
+        # zeros pins it down. Withhold its column's cells, zeros included, so she no
+        # longer knows which are small or zero (the column's total stays); then its row's.
+        row, column = pinned
+        if column is not None and ("column", column) not in withheld_lines:
+            withheld_lines.add(("column", column))
+            reasons.update({(r, column): WITHHELD for r in rows})
+        elif row is not None and ("row", row) not in withheld_lines:
+            withheld_lines.add(("row", row))
+            reasons.update({(row, c): WITHHELD for c in columns})
+        else:
+            return _withheld_table(rows, columns, values)
+    reasons = {**_show_what_protects_nothing(values, reasons, protected, threshold),
+               **known_anyway}
+    return ProtectedTable(
+        rows=rows, columns=columns,
+        values={entry: (None if entry in reasons else value) for entry, value in values.items()},
+        reasons=reasons)
+
+
+def _withheld_table(rows: list[Any], columns: list[Any], values: Mapping[Entry, int]
+                    ) -> ProtectedTable:
+    return ProtectedTable(rows=rows, columns=columns, values=dict.fromkeys(values),
+                          reasons=dict.fromkeys(values, WITHHELD), withheld=True)
+
+
+# How the check works. Give each total a minus sign (a row: cells - total = 0; the totals:
+# overall total - row totals = 0, and the same for columns) and every row and every column
+# of the table *with its totals* adds up to zero, each number counted in exactly one row
+# and one column. Hidden numbers are then the edges of a graph between rows and columns;
+# one can move by +1 exactly when the others can move along a cycle through it, -1 and +1
+# in turn, each within what its label allows: a path in the "residual" graph below.
+
+
+def _signed(entry: Entry, value: int, reason: str, threshold: int
+            ) -> tuple[float, float, float]:
+    """(signed value, lowest, highest) of a hidden number, as a reader knows it."""
+    low, high = {SMALL: (1, threshold - 1), SECONDARY: (threshold, _NO_LIMIT),
+                 WITHHELD: (0, _NO_LIMIT)}[reason]
+    if (entry[0] is None) != (entry[1] is None):  # a row's or a column's total
+        return -value, -high, -low
+    return value, low, high
+
+
+@lru_cache(maxsize=8192)
+def _arcs(entry: Entry, value: int, reason: str, threshold: int
+          ) -> tuple[tuple[tuple[str, Any], tuple[str, Any]], ...]:
+    """Moves this number allows: row -> column if it can go up, column -> row if down."""
+    signed, low, high = _signed(entry, value, reason, threshold)
+    row, column = ("row", entry[0]), ("column", entry[1])
+    arcs = []
+    if signed < high:
+        arcs.append((row, column))
+    if signed > low:
+        arcs.append((column, row))
+    return tuple(arcs)
+
+
+def _graph(values: Mapping[Entry, int], reasons: Mapping[Entry, str], threshold: int,
+           leave_out: Entry | None = None) -> dict[Any, set[Any]]:
+    graph: dict[Any, set[Any]] = {}
+    for entry, reason in reasons.items():
+        if entry == leave_out:
+            continue
+        for start, end in _arcs(entry, values[entry], reason, threshold):
+            graph.setdefault(start, set()).add(end)
+    return graph
+
+
+def _reachable(graph: Mapping[Any, set[Any]], start: Any) -> set[Any]:
+    seen, todo = {start}, [start]
+    while todo:
+        for nxt in graph.get(todo.pop(), ()):
+            if nxt not in seen:
+                seen.add(nxt)
+                todo.append(nxt)
+    return seen
+
+
+def _reversed(graph: Mapping[Any, set[Any]]) -> dict[Any, set[Any]]:
+    back: dict[Any, set[Any]] = {}
+    for start, ends in graph.items():
+        for end in ends:
+            back.setdefault(end, set()).add(start)
+    return back
+
+
+def _show_what_protects_nothing(values: Mapping[Entry, int], reasons: dict[Entry, str],
+                                protected: set[Entry], threshold: int) -> dict[Entry, str]:
+    """Show again each number hidden on the way that turns out not to be needed, largest
+    first, so that as little as possible is hidden (withheld rows and columns stay
+    withheld). Last, show any hidden number a reader could work out anyway (a withheld
+    zero alone in its row, say): showing it tells her nothing new, and afterwards no
+    hidden number at all can be worked out."""
+    order = {entry: i for i, entry in enumerate(values)}
+    changed = True
+    while changed:
+        changed = False
+        for entry in sorted((e for e, reason in reasons.items()
+                             if e not in protected and reason != WITHHELD),
+                            key=lambda e: (-values[e], order[e])):
+            trial = {key: reason for key, reason in reasons.items() if key != entry}
+            if _first_pinned(values, trial, threshold, among=protected) is None:
+                reasons, changed = trial, True
+    while (known := _first_pinned(values, reasons, threshold)) is not None:
+        if known in protected:  # cannot happen: the loop before ends with none pinned
+            raise RuntimeError(f"{known!r} could be worked out")
+        reasons = {key: reason for key, reason in reasons.items() if key != known}
+    return reasons
+
+
+def _first_pinned(values: Mapping[Entry, int], reasons: Mapping[Entry, str],
+                  threshold: int, among: set[Entry] | None = None) -> Entry | None:
+    """The first hidden number (in table order; of `among` if given) that a reader could
+    work out exactly."""
+    for entry in values:
+        if entry not in reasons or (among is not None and entry not in among):
+            continue
+        graph = _graph(values, reasons, threshold, leave_out=entry)
+        row, column = ("row", entry[0]), ("column", entry[1])
+        own = _arcs(entry, values[entry], reasons[entry], threshold)
+        # +1 on it (its own arc row -> column) needs the others to close the cycle from
+        # its column back to its row; -1 (column -> row) from its row back to its column.
+        up = (row, column) in own and row in _reachable(graph, column)
+        down = (column, row) in own and column in _reachable(graph, row)
+        if not up and not down:
+            return entry
+    return None
+
+
+def _secondary_for(pinned: Entry, values: Mapping[Entry, int], reasons: Mapping[Entry, str],
+                   fixed: set[Entry], threshold: int) -> Entry | None:
+    """The shown number to hide next, so that `pinned` can move; None if there is none."""
+    candidates = [entry for entry, value in values.items()
+                  if entry not in reasons and entry not in fixed and value >= threshold]
+    if not candidates:
+        return None
+    order = {entry: i for i, entry in enumerate(values)}
+    graph = _graph(values, reasons, threshold, leave_out=pinned)
+    back = _reversed(graph)
+    row, column = ("row", pinned[0]), ("column", pinned[1])
+    own = _arcs(pinned, values[pinned], reasons[pinned], threshold)
+    # +1 on `pinned` needs a path column -> row; -1 a path row -> column.
+    ends = []
+    if (row, column) in own:
+        ends.append((_reachable(graph, column), _reachable(back, row)))
+    if (column, row) in own:
+        ends.append((_reachable(graph, row), _reachable(back, column)))
+
+    def closes(entry: Entry) -> bool:
+        arcs = _arcs(entry, values[entry], SECONDARY, threshold)
+        return any(start in after and end in before
+                   for start, end in arcs for after, before in ends)
+
+    def smallest(entries: list[Entry]) -> Entry | None:
+        return min(entries, key=lambda e: (values[e], order[e])) if entries else None
+
+    def reaches_further(entry: Entry) -> bool:
+        arcs = _arcs(entry, values[entry], SECONDARY, threshold)
+        return any(start in after or end in before
+                   for start, end in arcs for after, before in ends)
+
+    # One that closes a cycle through it; else one that takes a path from it a step
+    # further; else one in its row or column; else any.
+    return (smallest([e for e in candidates if closes(e)])
+            or smallest([e for e in candidates if reaches_further(e)])
+            or smallest([e for e in candidates if e[0] == pinned[0] or e[1] == pinned[1]])
+            or smallest(candidates))

@@ -29,6 +29,8 @@ import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
+from surveyapp.analysis.disclosure import SMALL, WITHHELD
+
 UNDER = "underrepresented"
 OVER = "overrepresented"
 NO_RESPONSES = "no_responses"
@@ -230,15 +232,22 @@ def reach_summary(group: str, by_link: Mapping[str, Mapping[str, int]]) -> tuple
 
 def suggestion(result: GroupResult, label: str, reference_phrase: str,
                by_link: Mapping[str, Mapping[str, int]], threshold: int = 5,
-               share_hidden: bool = False) -> str:
+               share_hidden: bool = False, not_shown: Mapping[str, str] | None = None) -> str:
     """A plain-language suggestion for an underrepresented group, naming the links that
     reached it best and those that reached none of it. A small or hidden count is never
     given away, neither as a share nor by naming the one link that reached it.
+
+    ``not_shown``: the links whose number for this group the table by link hides, with why
+    ("small", "secondary" or "withheld", as in surveyapp.analysis.disclosure). The words
+    then say no more than that table: links are put in order only by numbers it shows
+    (and a small number is known to be below any shown one), a link whose number is "not
+    shown" is named without any order, and if the table is withheld no link is named.
 
     Example: "Bangladeshi women are 6.1% of births at the trust but 1.2% of responses so
     far. Most Bangladeshi respondents came through the Sylheti women's group link; no
     other link reached any."
     """
+    hidden = dict(not_shown or {})
     if share_hidden or 0 < result.respondents < threshold:
         # A share of a known total gives the count away, so a hidden count's share is too.
         sample = "only a small number"
@@ -247,22 +256,44 @@ def suggestion(result: GroupResult, label: str, reference_phrase: str,
     words = [f"{label} women are {result.reference_share:.1%} of {reference_phrase} "
              f"but {sample} of responses so far."]
     reached, none = reach_summary(result.group, by_link)
+    ranked = [link for link in reached if link not in hidden]
+    few = sorted(link for link in reached if hidden.get(link) == SMALL)
+    unordered = sorted(link for link in reached if link in hidden
+                       and hidden[link] != SMALL)
     if 0 < result.respondents < threshold:
         # Naming the link that reached one or two people could point at them.
         words.append(f"Only a few {label} women have answered so far.")
+    elif WITHHELD in hidden.values():
+        words.append(f"The numbers by link are too small to show which links reached "
+                     f"{label} women.")
     elif not reached:
         words.append(f"No link has reached any {label} respondents yet: work with groups "
                      f"that {label} women already trust.")
+    elif unordered:
+        # Some numbers are not shown, so no order is given: it would hint at them.
+        words.append(f"{label} respondents came through {_first_few(sorted(reached), 4)}.")
+        if none:
+            words.append(f"These links reached none: {_first_few(none, 3)}.")
     elif len(reached) == 1:
         words.append(f"Most {label} respondents came through {reached[0]}; "
                      "no other link reached any.")
     else:
-        words.append(f"Most {label} respondents came through {reached[0]}, then "
-                     f"{_and_list(reached[1:3])}.")
+        if ranked:
+            then = f", then {_and_list(ranked[1:3])}" if len(ranked) > 1 else ""
+            words.append(f"Most {label} respondents came through {ranked[0]}{then}.")
+            if few:
+                each = " each" if len(few) > 1 else ""
+                words.append(f"Fewer than {threshold}{each} came through {_first_few(few, 3)}.")
+        else:
+            words.append(f"{label} respondents came through {_first_few(few, 3)}, fewer than "
+                         f"{threshold} through each.")
         if none:
-            words.append(f"These links reached none: {_and_list(none[:3])}"
-                         f"{' and others' if len(none) > 3 else ''}.")
+            words.append(f"These links reached none: {_first_few(none, 3)}.")
     return " ".join(words)
+
+
+def _first_few(items: list[str], count: int) -> str:
+    return _and_list(items[:count]) + (" and others" if len(items) > count else "")
 
 
 def _and_list(items: Iterable[str]) -> str:

@@ -9,7 +9,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from surveyapp.analysis.disclosure import Protected, protect
+from surveyapp.analysis.disclosure import (
+    SMALL,
+    WITHHELD,
+    Protected,
+    ProtectedTable,
+    protect,
+    protect_two_way,
+)
 from surveyapp.analysis.representation import (
     FLAG_LABELS,
     NO_RESPONSES,
@@ -24,10 +31,11 @@ from surveyapp.extensions import db
 from surveyapp.insights.queries import (
     Filters,
     answer_counts_by_link,
-    response_count,
+    responses_by_link,
     total_by_code,
 )
 from surveyapp.models import DistributionLink, PopulationBenchmark, Survey
+from surveyapp.models.daily_counts import NO_LINK
 from surveyapp.population import (
     BIRTHS,
     DIMENSION_LABELS,
@@ -39,6 +47,55 @@ from surveyapp.population.store import partner_benchmarks, survey_benchmarks
 
 NOT_STATED_ROW = "prefer_not_to_say"
 UNANSWERED_ROW = "not_answered"
+# Respondents in a group the population figures do not have: not compared, so not in
+# the table by group, but in the table by link so that each link's total is its responses.
+OTHER_GROUPS = "other_groups"
+ROW_LABELS = {NOT_STATED_ROW: "Prefer not to say", UNANSWERED_ROW: "Not answered",
+              OTHER_GROUPS: "A group the population figures do not have"}
+PAPER = "Paper and imported responses"
+
+
+@dataclass(frozen=True)
+class LinkRow:
+    """A link of the table by link; `key` is the link's id, or NO_LINK for responses that
+    came through no link (paper and imported)."""
+
+    key: int
+    label: str
+    partner: str | None = None
+
+    @property
+    def name(self) -> str:
+        """How a sentence names it."""
+        if self.key == NO_LINK:
+            return "paper and imported responses"
+        return f"the {self.label} link ({self.partner})"
+
+
+@dataclass(frozen=True)
+class ReachTable:
+    """Which links reached which groups: respondents per link and per group (the columns
+    of the table by group, so its column totals are that table's counts), made safe with
+    two-way suppression."""
+
+    links: list[LinkRow]
+    groups: list[str]
+    protected: ProtectedTable
+
+    @property
+    def withheld(self) -> bool:
+        return self.protected.withheld
+
+    def value(self, link_key: int | None, group: str | None) -> int | None:
+        return self.protected.value(link_key, group)
+
+    def reason(self, link_key: int | None, group: str | None) -> str | None:
+        return self.protected.reason(link_key, group)
+
+    def not_shown(self, group: str) -> dict[str, str]:
+        """Links (by name) whose number for `group` is hidden, and why."""
+        return {link.name: reason for link in self.links
+                if (reason := self.reason(link.key, group)) is not None}
 
 
 @dataclass(frozen=True)
@@ -49,6 +106,7 @@ class RepresentationView:
     protected: Protected
     threshold: int
     suggestions: list[str]
+    reach: ReachTable | None = None
 
     @property
     def dimension_label(self) -> str:
@@ -63,6 +121,10 @@ class RepresentationView:
 
     def shown(self, key: str) -> int | None:
         return self.protected.cells.get(key)
+
+    def label(self, key: str) -> str:
+        """A group's (or "Prefer not to say"'s, "Not answered"'s) name."""
+        return ROW_LABELS.get(key) or group_label(self.benchmark.dimension, key)
 
     def rows(self) -> list[dict[str, Any]]:
         """The table, with every figure that could reveal a hidden count left out."""
@@ -105,7 +167,8 @@ class Counts:
         self.survey_id = survey_id
         self.filters = filters
         self._by_link: dict[str, dict[int | None, dict[str, int]]] = {}
-        self._total: int | None = None
+        self._responses_by_link: dict[int | None, int] | None = None
+        self._links: list[LinkRow] | None = None
 
     def by_link(self, question: str) -> dict[int | None, dict[str, int]]:
         if question not in self._by_link:
@@ -117,10 +180,32 @@ class Counts:
         return total_by_code(self.by_link(question))
 
     @property
+    def responses_by_link(self) -> dict[int | None, int]:
+        if self._responses_by_link is None:
+            self._responses_by_link = responses_by_link(self.survey_id, self.filters)
+        return self._responses_by_link
+
+    @property
     def responses(self) -> int:
-        if self._total is None:
-            self._total = response_count(self.survey_id, self.filters)
-        return self._total
+        return sum(self.responses_by_link.values())
+
+    @property
+    def links(self) -> list[LinkRow]:
+        """The links the filters cover (a partner's own only), then paper and imported
+        responses if any match."""
+        if self._links is None:
+            query = (select(DistributionLink).options(selectinload(DistributionLink.partner))
+                     .where(DistributionLink.survey_id == self.survey_id)
+                     .order_by(DistributionLink.label, DistributionLink.id))
+            if self.filters.partner_id is not None:
+                query = query.where(DistributionLink.partner_id == self.filters.partner_id)
+            if self.filters.link_id is not None:
+                query = query.where(DistributionLink.id == self.filters.link_id)
+            self._links = [LinkRow(link.id, link.label, link.partner.name)
+                           for link in db.session.scalars(query)]
+            if self.responses_by_link.get(None):
+                self._links.append(LinkRow(NO_LINK, PAPER))
+        return self._links
 
 
 def representation(survey: Survey, benchmark: PopulationBenchmark, filters: Filters,
@@ -141,40 +226,84 @@ def representation(survey: Survey, benchmark: PopulationBenchmark, filters: Filt
     table[NOT_STATED_ROW] = not_stated
     table[UNANSWERED_ROW] = unanswered
     protected = protect(table, threshold)
+    reach = reach_table(benchmark, table, protected, cache.by_link(question), cache,
+                        threshold)
     return RepresentationView(survey=survey, benchmark=benchmark, result=result,
                               protected=protected, threshold=threshold,
-                              suggestions=_suggestions(survey, benchmark, result, question,
-                                                       filters, threshold, protected, cache))
+                              suggestions=_suggestions(benchmark, result, threshold, protected,
+                                                       reach),
+                              reach=reach)
 
 
-def _suggestions(survey: Survey, benchmark: PopulationBenchmark, result: Representation,
-                 question: str, filters: Filters, threshold: int,
-                 protected: Protected, cache: Counts) -> list[str]:
+def reach_table(benchmark: PopulationBenchmark, table: dict[str, int], protected: Protected,
+                codes_by_link: dict[int | None, dict[str, int]], cache: Counts,
+                threshold: int) -> ReachTable | None:
+    """The table by group (`table`, protected as `protected`) split by link, each link's
+    row counted exactly as `representation()` counts the whole table, plus a column for
+    respondents in groups the population figures lack (if any), so that a link's total
+    is its number of responses and the overall total the page's. None if its columns
+    would not add up to `table` (they always do for single-choice questions); the page
+    then shows no table by link and names no link."""
+    to_group = TO_GROUP[benchmark.dimension]
+    groups = list(table)
+    counts: dict[int, dict[str, int]] = {}
+    others = False
+    for link in cache.links:
+        codes = dict(codes_by_link.get(None if link.key == NO_LINK else link.key, {}))
+        not_stated = codes.pop(PREFER_NOT_TO_SAY, 0)
+        grouped = regroup(codes, to_group)
+        answered_other = sum(codes.values()) - sum(grouped.values())
+        link_responses = cache.responses_by_link.get(
+            None if link.key == NO_LINK else link.key, 0)
+        row = {group: grouped.get(group, 0) for group in groups}
+        row[NOT_STATED_ROW] = not_stated
+        row[UNANSWERED_ROW] = max(link_responses - sum(codes.values()) - not_stated, 0) \
+            + answered_other
+        row[OTHER_GROUPS] = sum(n for group, n in grouped.items() if group not in row)
+        others = others or row[OTHER_GROUPS] > 0
+        counts[link.key] = row
+    responses = {link.key: cache.responses_by_link.get(None if link.key == NO_LINK
+                                                       else link.key, 0)
+                 for link in cache.links}
+    if any(sum(row[group] for row in counts.values()) != table[group] for group in groups) \
+            or any(sum(row.values()) != responses[key] for key, row in counts.items()):
+        return None
+    columns = [*groups, OTHER_GROUPS] if others else groups
+    # Each link's total is its number of responses, which the partner pages show too
+    # (small ones hidden, nothing else): taken as known, never hidden otherwise here.
+    return ReachTable(links=list(cache.links), groups=columns, protected=protect_two_way(
+        counts, threshold, columns=columns, column_totals=protected,
+        row_totals=protect(responses, threshold, total_shown=False)))
+
+
+def _suggestions(benchmark: PopulationBenchmark, result: Representation, threshold: int,
+                 protected: Protected, reach: ReachTable | None) -> list[str]:
     missing = result.flagged(UNDER, NO_RESPONSES)
     if not missing:
         return []
-    to_group = TO_GROUP[benchmark.dimension]
-    by_link_id = cache.by_link(question)
-    query = (select(DistributionLink).options(selectinload(DistributionLink.partner))
-             .where(DistributionLink.survey_id == survey.id))
-    if filters.partner_id is not None:
-        query = query.where(DistributionLink.partner_id == filters.partner_id)
-    links = {link.id: link for link in db.session.scalars(query)}
-    by_link: dict[str, dict[str, int]] = {}
-    for link_id, counts in by_link_id.items():
-        if filters.partner_id is not None and link_id not in links:
-            continue
-        link = links.get(link_id) if link_id is not None else None
-        name = (f"the {link.label} link ({link.partner.name})" if link
-                else "paper and imported responses")
-        by_link[name] = regroup(counts, to_group)
-    for link in links.values():
-        by_link.setdefault(f"the {link.label} link ({link.partner.name})", {})
     where = ("births at " if benchmark.population == BIRTHS else "residents of ") \
         + benchmark.area_name
-    return [suggestion(group, group_label(benchmark.dimension, group.group), where, by_link,
-                       threshold, share_hidden=protected.cells.get(group.group) is None)
-            for group in missing]
+    words = []
+    for group in missing:
+        if reach is None:  # no table by link to agree with: name no link
+            by_link: dict[str, dict[str, int]] = {}
+            not_shown = {"": WITHHELD}
+        else:
+            # Only what the table by link shows: a hidden number stands in as 1 (it is 1 or
+            # more, and `not_shown` keeps the words from putting it in any order).
+            by_link = {link.name: {group.group: _shown_or_one(reach.value(link.key,
+                                                                          group.group))}
+                       for link in reach.links}
+            not_shown = reach.not_shown(group.group)
+        words.append(suggestion(group, group_label(benchmark.dimension, group.group), where,
+                                by_link, threshold,
+                                share_hidden=protected.cells.get(group.group) is None,
+                                not_shown=not_shown))
+    return words
+
+
+def _shown_or_one(value: int | None) -> int:
+    return 1 if value is None else value
 
 
 CSV_COLUMNS = ["dimension", "group", "label", "respondents", "sample_share", "ci_low",
@@ -204,10 +333,44 @@ def csv_rows(view: RepresentationView) -> list[dict[str, Any]]:
     return rows
 
 
+LINK_CSV_COLUMNS = ["dimension", "link_id", "link", "partner", "group", "label",
+                    "respondents"]
+ALL = "all"  # the "group" or "link" of a total
+
+
+def link_csv_rows(view: RepresentationView) -> list[dict[str, Any]]:
+    """The table by link, one row per link and group (and their totals, as "all"), with
+    the same figures hidden as on the page. Empty when the page shows no such table."""
+    reach = view.reach
+    if reach is None or view.protected.withheld:
+        return []
+    rows = []
+    for link in [*reach.links, None]:
+        for group in [*reach.groups, None]:
+            key = None if link is None else link.key
+            rows.append({
+                "dimension": view.benchmark.dimension,
+                "link_id": ALL if link is None else ("" if link.key == NO_LINK else link.key),
+                "link": "All links" if link is None else link.label,
+                "partner": "" if link is None else (link.partner or ""),
+                "group": ALL if group is None else group,
+                "label": "All groups" if group is None else view.label(group),
+                "respondents": _reach_text(reach.value(key, group), reach.reason(key, group),
+                                           view.threshold),
+            })
+    return rows
+
+
+def _reach_text(value: int | None, reason: str | None, threshold: int) -> str | int:
+    """As `_count_text`, but a withheld line says so: its cells may be anything from 0."""
+    return "withheld" if value is None and reason == WITHHELD \
+        else _count_text(value, reason, threshold)
+
+
 def _count_text(value: int | None, reason: str | None, threshold: int) -> str | int:
     if value is not None:
         return value
-    return f"fewer than {threshold}" if reason == "small" else "not shown"
+    return f"fewer than {threshold}" if reason == SMALL else "not shown"
 
 
 def _round(value: float | None) -> str | float:

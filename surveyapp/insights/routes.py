@@ -6,7 +6,7 @@ import csv
 import io
 from datetime import date
 
-from flask import Response, abort, current_app, render_template, request
+from flask import Response, abort, current_app, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -17,9 +17,11 @@ from surveyapp.insights import bp
 from surveyapp.insights.queries import Filters, response_count
 from surveyapp.insights.representation import (
     CSV_COLUMNS,
+    LINK_CSV_COLUMNS,
     Counts,
     benchmarks_for,
     csv_rows,
+    link_csv_rows,
     representation,
 )
 from surveyapp.models import DistributionLink, Role, Survey
@@ -97,9 +99,12 @@ def representation_page(survey_id: int) -> Page:
         link_query = link_query.where(DistributionLink.partner_id == _own_partner())
     links = db.session.scalars(link_query.order_by(DistributionLink.label)).all()
     partners = sorted({link.partner for link in links}, key=lambda p: p.name)
+    by_link_csv = url_for("insights.representation_csv", survey_id=survey.id,
+                          **{**request.args.to_dict(), "table": "links"})
     return render_template("insights/representation.html", survey=survey, views=views,
                            filters=filters, links=links, partners=partners,
-                           threshold=threshold, total=counts.responses)
+                           threshold=threshold, total=counts.responses,
+                           by_link_csv=by_link_csv)
 
 
 @bp.get("/surveys/<int:survey_id>/representation.csv")
@@ -108,14 +113,20 @@ def representation_csv(survey_id: int) -> Page:
     survey = _survey_or_404(survey_id)
     filters = _filters(survey)
     threshold = current_app.config["SMALL_NUMBER_THRESHOLD"]
+    # ?table=links: the table by link and group instead of the table by group.
+    by_link = request.args.get("table") == "links"
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS)
+    writer = csv.DictWriter(out, fieldnames=LINK_CSV_COLUMNS if by_link else CSV_COLUMNS)
     writer.writeheader()
     counts = Counts(survey.id, filters)
     for benchmark in benchmarks_for(survey, _own_partner()):
-        writer.writerows(csv_rows(representation(survey, benchmark, filters, threshold, counts)))
+        view = representation(survey, benchmark, filters, threshold, counts)
+        if counts.responses < threshold:
+            break  # as on the page: too few responses to break down at all
+        writer.writerows(link_csv_rows(view) if by_link else csv_rows(view))
     audit("export_representation_csv", target=survey.key)
+    name = f"representation-by-link-{survey.key}" if by_link else f"representation-{survey.key}"
     return Response(out.getvalue(), mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="representation-{survey.key}.csv"'})
+        "Content-Disposition": f'attachment; filename="{name}.csv"'})
 
 

@@ -6,6 +6,13 @@ from surveyapp.models.benchmark import (
     partner_benchmark,
     survey_benchmark,
 )
+from surveyapp.models.comment import (
+    CommentAnalysis,
+    CommentTheme,
+    EmergingPhrase,
+    ThemeSource,
+)
+from surveyapp.models.daily_counts import DailyAnswerCount, DailyResponseCount
 from surveyapp.models.draft import Draft, LinkDailyCount
 from surveyapp.models.partner import DistributionLink, Partner, PartnerKind
 from surveyapp.models.response import Answer, Response, ResponseSource
@@ -16,8 +23,13 @@ __all__ = [
     "Answer",
     "AuditEvent",
     "BenchmarkCount",
+    "CommentAnalysis",
+    "CommentTheme",
+    "DailyAnswerCount",
+    "DailyResponseCount",
     "DistributionLink",
     "Draft",
+    "EmergingPhrase",
     "LinkDailyCount",
     "Partner",
     "PartnerKind",
@@ -28,6 +40,7 @@ __all__ = [
     "Survey",
     "SurveyStatus",
     "SurveyVersion",
+    "ThemeSource",
     "User",
     "partner_benchmark",
     "reviewer_survey",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import math
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from surveyapp.analysis.disclosure import (
     WITHHELD,
     completion_rate,
     protect,
+    protect_two_way,
     shown_total,
     suppress,
 )
@@ -161,3 +163,208 @@ def test_no_hidden_cell_can_be_worked_out_from_the_total(counts, threshold):
         assert counts[key] in values  # the truth is always one of the possibilities
         if total > 0:
             assert len(values) >= 2, (key, counts, result)
+
+
+# --- two-way tables -----------------------------------------------------------------------
+
+
+def test_two_way_hand_worked_example():
+    """The docstring's example, worked by hand: A,y = 3 is small; C,y (9) and A,z (10) are
+    the smallest in its column and row, and C,z (6) closes the cycle A,y-C,y-C,z-A,z."""
+    table = protect_two_way({"A": {"x": 20, "y": 3, "z": 10},
+                             "B": {"x": 15, "y": 12, "z": 0},
+                             "C": {"x": 8, "y": 9, "z": 6}}, 5)
+    shown = {row: [table.value(row, column) for column in ["x", "y", "z", None]]
+             for row in ["A", "B", "C", None]}
+    assert shown == {"A": [20, None, None, 33], "B": [15, 12, 0, 27],
+                     "C": [8, None, None, 23], None: [43, 24, 16, 83]}
+    assert table.reason("A", "y") == SMALL
+    assert {table.reason("A", "z"), table.reason("C", "y"), table.reason("C", "z")} \
+        == {SECONDARY}
+    assert not table.withheld
+    # What a reader can still say: A,y is 2, 3 or 4 (A,z = 13 - A,y ... C,z = A,y + 3).
+    assert two_way_ranges(table, 5)[("A", "y")] == (2, 4)
+
+
+def test_two_way_with_nothing_small_hides_nothing():
+    table = protect_two_way({"A": {"x": 20, "y": 0}, "B": {"x": 7, "y": 9}}, 5)
+    assert table.reasons == {} and table.value(None, None) == 36
+
+
+def test_a_small_row_total_is_hidden_and_not_left_alone_in_the_totals():
+    # Link C brought 3 respondents: its total is small, and its cells are too. The
+    # overall total minus the other links' totals would give it away, so another link's
+    # total is hidden with it.
+    table = protect_two_way({"A": {"x": 20, "y": 10}, "B": {"x": 15, "y": 12},
+                             "C": {"x": 2, "y": 1}}, 5)
+    assert table.value("C", None) is None and table.reason("C", None) == SMALL
+    assert [table.value(row, None) for row in "AB"].count(None) >= 1
+    assert table.value(None, None) == 60
+    assert_nothing_pinned(table, {"A": {"x": 20, "y": 10}, "B": {"x": 15, "y": 12},
+                                  "C": {"x": 2, "y": 1}}, 5)
+
+
+def test_column_totals_follow_the_one_way_table_shown_beside_it():
+    counts = {"A": {"white": 230, "asian": 3, "black": 7},
+              "B": {"white": 40, "asian": 0, "black": 12}}
+    by_group = protect({"white": 270, "asian": 3, "black": 19}, 5)
+    assert by_group.cells == {"white": 270, "asian": None, "black": None}
+    table = protect_two_way(counts, 5, column_totals=by_group)
+    for column in ["white", "asian", "black"]:
+        assert table.value(None, column) == by_group.cells[column]
+        assert table.reason(None, column) == by_group.reason(column)
+    assert table.value("A", "asian") is None
+    assert_nothing_pinned(table, counts, 5)
+    with pytest.raises(ValueError):  # the one-way table must be of the same totals
+        protect_two_way(counts, 5, column_totals=protect({"white": 271, "asian": 3,
+                                                          "black": 19}, 5))
+
+
+def test_a_column_the_labels_give_away_is_withheld_not_the_table():
+    # Group y: 5, 1 and 1 add up to a shown 7. Labelled "not shown", "fewer than 5" and
+    # "fewer than 5", they could only be 5, 1 and 1, whatever else is hidden; so the
+    # column's cells are all withheld (zeros too), and the rest of the table is shown.
+    counts = {"A": {"x": 40, "y": 5, "z": 9}, "B": {"x": 30, "y": 1, "z": 0},
+              "C": {"x": 25, "y": 1, "z": 0}, "D": {"x": 10, "y": 0, "z": 12}}
+    table = protect_two_way(counts, 5, column_totals=protect(
+        {"x": 105, "y": 7, "z": 21}, 5))
+    assert not table.withheld
+    assert table.reason("B", "y") == table.reason("C", "y") == WITHHELD
+    assert table.value(None, "y") == 7 and table.value("D", "z") == 12
+    assert_nothing_pinned(table, counts, 5)
+
+
+def test_a_two_way_table_that_cannot_be_protected_is_withheld():
+    # One link, one group with 3: the cell is the row total is the column total is the
+    # overall total, and the overall total is shown.
+    table = protect_two_way({"A": {"x": 3, "y": 0}}, 2)
+    assert not table.withheld  # 3 is not small at threshold 2
+    table = protect_two_way({"A": {"x": 1, "y": 5}}, 5, column_totals=protect(
+        {"x": 1, "y": 5}, 5))
+    assert table.withheld and set(table.values.values()) == {None}
+    assert set(table.reasons.values()) == {WITHHELD}
+
+
+def test_two_way_refuses_negative_counts_and_none_keys():
+    with pytest.raises(ValueError):
+        protect_two_way({"A": {"x": -1}}, 5)
+    with pytest.raises(ValueError):
+        protect_two_way({None: {"x": 1}}, 5)
+
+
+def lines(table) -> list[list[tuple]]:
+    """Every row and every column of the table with its totals, as lists of entries."""
+    rows = [*table.rows, None]
+    columns = [*table.columns, None]
+    return [[(row, column) for column in columns] for row in rows] + \
+        [[(row, column) for row in rows] for column in columns]
+
+
+def two_way_ranges(table, threshold: int, known: dict | None = None
+                   ) -> dict[tuple, tuple[float, float]]:
+    """(lowest, highest) each hidden entry could be, by linear programming (scipy): what a
+    reader knows is every shown entry (and those in `known`, with their true values), that
+    rows and columns add up to their totals, and each hidden entry's label (small: 1 to
+    threshold - 1; not shown: threshold or more; withheld: 0 or more). Independent of the
+    module's cycle search."""
+    from scipy.optimize import linprog
+
+    known = known or {}
+    values = {**table.values, **known}
+    hidden = [entry for entry, value in values.items() if value is None]
+    index = {entry: i for i, entry in enumerate(hidden)}
+    bounds = [{SMALL: (1, threshold - 1), SECONDARY: (threshold, None),
+               WITHHELD: (0, None)}[table.reasons[entry]] for entry in hidden]
+    equations, constants = [], []
+    rows, columns = table.rows, table.columns
+    sums = [([(r, c) for c in columns], (r, None)) for r in rows] + \
+        [([(r, c) for r in rows], (None, c)) for c in columns] + \
+        [([(r, None) for r in rows], (None, None)), ([(None, c) for c in columns],
+                                                     (None, None))]
+    for parts, total in sums:
+        coefficients, constant = [0.0] * len(hidden), 0.0
+        for entry, sign in [*((p, 1) for p in parts), (total, -1)]:
+            if entry in index:
+                coefficients[index[entry]] += sign
+            else:
+                constant -= sign * values[entry]
+        if any(coefficients):
+            equations.append(coefficients)
+            constants.append(constant)
+    ranges = {}
+    for entry, i in index.items():
+        found = []
+        for direction in (1, -1):
+            objective = [0.0] * len(hidden)
+            objective[i] = direction
+            result = linprog(objective, A_eq=equations or None, b_eq=constants or None,
+                             bounds=bounds, method="highs")
+            if result.status == 3:  # unbounded
+                found.append(direction * -math.inf)
+            else:
+                assert result.status == 0, result.message  # the truth is feasible
+                found.append(result.fun * direction)
+        ranges[entry] = (found[0], found[1])
+    return ranges
+
+
+def assert_nothing_pinned(table, counts, threshold: int, known: dict | None = None) -> None:
+    for entry, (low, high) in two_way_ranges(table, threshold, known).items():
+        assert high - low >= 1 - 1e-7, (entry, low, high, counts)
+
+
+two_way_tables = st.integers(1, 4).flatmap(lambda n_rows: st.integers(1, 4).flatmap(
+    lambda n_columns: st.fixed_dictionaries({
+        f"r{i}": st.fixed_dictionaries({f"c{j}": st.integers(0, 12) for j in range(n_columns)})
+        for i in range(n_rows)})))
+
+
+@settings(max_examples=150, deadline=None)
+@given(counts=two_way_tables, threshold=st.integers(3, 6), with_one_way=st.booleans(),
+       with_row_totals=st.booleans())
+def test_no_hidden_number_of_a_two_way_table_can_be_worked_out(counts, threshold,
+                                                               with_one_way, with_row_totals):
+    total = sum(sum(row.values()) for row in counts.values())
+    column_sums = {}
+    for row in counts.values():
+        for column, value in row.items():
+            column_sums[column] = column_sums.get(column, 0) + value
+    one_way = protect(column_sums, threshold) if with_one_way else None
+    # Row totals shown elsewhere with only their small ones hidden (as the partner pages
+    # show each link's responses).
+    row_sums = protect({row: sum(cells.values()) for row, cells in counts.items()},
+                       threshold, total_shown=False) if with_row_totals else None
+    table = protect_two_way(counts, threshold, column_totals=one_way, row_totals=row_sums)
+    for (row, column), shown in table.values.items():
+        true = (total if row is None and column is None
+                else column_sums[column] if row is None
+                else sum(counts[row].values()) if column is None else counts[row][column])
+        if shown is not None:
+            assert shown == true and (shown == 0 or shown >= threshold)
+        if 0 < true < threshold:
+            assert shown is None  # every small number is hidden, totals too
+        if true == 0 and table.reason(row, column) != WITHHELD:
+            assert shown == 0  # zeros are shown, but in a withheld column or table
+        if shown is None:
+            assert table.reason(row, column) in {SMALL, SECONDARY, WITHHELD}
+        if one_way is not None and row is None and column is not None \
+                and not table.withheld:
+            assert shown == one_way.cells[column]
+        if row_sums is not None and row is not None and column is None \
+                and not table.withheld:
+            assert shown == row_sums.cells[row]
+    if table.withheld:
+        assert set(table.values.values()) == {None}
+        return
+    if total >= threshold:
+        assert table.value(None, None) == total
+    # Row totals given are taken as known, even those hidden as small.
+    known = {(row, None): sum(cells.values()) for row, cells in counts.items()} \
+        if row_sums is not None else {}
+    # The rule as stated: in every row and every column (totals included), no hidden
+    # number or at least two; so none is the difference of its line's shown numbers.
+    for line in lines(table):
+        assert sum(1 for entry in line if table.values[entry] is None
+                   and entry not in known) != 1, (line, counts)
+    # And the exact check: every hidden number could be at least two different values.
+    assert_nothing_pinned(table, counts, threshold, known)

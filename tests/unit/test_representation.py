@@ -137,3 +137,58 @@ def test_shares_sum_to_one_and_flags_agree_with_the_intervals(sample, reference)
     if result.chi_square is not None:
         assert result.p_value == pytest.approx(chi2.sf(result.chi_square,
                                                        result.degrees_of_freedom))
+
+
+# --- suggestions say no more than the table by link shows ------------------------------
+
+BIG_GROUP = compare({"bangladeshi": 40, "white_british": 960},
+                    {"bangladeshi": 100, "white_british": 900}).groups[0]
+
+
+def test_suggestion_ranks_only_shown_numbers_and_puts_small_ones_after():
+    words = suggestion(BIG_GROUP, "Bangladeshi", "births",
+                       {"link A": {"bangladeshi": 36}, "link B": {"bangladeshi": 3},
+                        "link C": {"bangladeshi": 1}, "link D": {}},
+                       not_shown={"link B": "small", "link C": "small"})
+    assert "Most Bangladeshi respondents came through link A." in words
+    assert "Fewer than 5 each came through link B and link C." in words
+    assert "These links reached none: link D." in words
+    assert "3" not in words.replace("4.0%", "")
+
+
+def test_suggestion_gives_no_order_when_a_number_is_not_shown():
+    words = suggestion(BIG_GROUP, "Bangladeshi", "births",
+                       {"link A": {"bangladeshi": 30}, "link B": {"bangladeshi": 7},
+                        "link C": {"bangladeshi": 3}, "link D": {}},
+                       not_shown={"link B": "secondary", "link C": "small"})
+    assert "Most" not in words
+    assert "Bangladeshi respondents came through link A, link B and link C." in words
+    assert "These links reached none: link D." in words
+
+
+def test_suggestion_names_no_link_when_the_table_by_link_is_withheld():
+    words = suggestion(BIG_GROUP, "Bangladeshi", "births",
+                       {"link A": {"bangladeshi": 40}}, not_shown={"link A": "withheld"})
+    assert "link A" not in words and "too small to show" in words
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.sampled_from(["link A", "link B", "link C", "link D", "paper"]),
+                       st.integers(0, 40), min_size=1),
+       st.sets(st.sampled_from(["link A", "link B", "link C", "link D", "paper"])),
+       st.integers(1, 50))
+def test_suggestion_words_do_not_depend_on_hidden_numbers(counts, secondary, other):
+    """Whatever a hidden number is (1 or more), the words are the same."""
+    not_shown = {link: "small" for link, n in counts.items() if 0 < n < 5}
+    not_shown |= {link: "secondary" for link in secondary if counts.get(link, 0) >= 5}
+    # Any other value its label allows: 1 to 4 for a small one, 5 or more otherwise.
+    changed = {link: (n if link not in not_shown else min(other, 4)
+                      if not_shown[link] == "small" else other + 4)
+               for link, n in counts.items()}
+
+    def words(numbers: dict[str, int]) -> str:
+        return suggestion(BIG_GROUP, "Bangladeshi", "births",
+                          {link: {"bangladeshi": n} for link, n in numbers.items()},
+                          not_shown=not_shown)
+
+    assert words(counts) == words(changed)
