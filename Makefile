@@ -15,7 +15,9 @@ MO := $(PO:.po=.mo)
 
 run: install css translations nltk-data db seed
 	@echo "Serving the demo on http://127.0.0.1:5000 (Ctrl+C to stop)"
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	@# The comment analysis worker runs beside the web server and stops with it.
+	$(FLASK) worker --poll 5 & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(FLASK) run --host 127.0.0.1 --port 5000
 
 test: install-test css translations lint test-sqlite test-postgres
 
@@ -77,6 +79,13 @@ test-postgres: install-test css translations nltk-data
 	  echo "PostgreSQL answers: running the suite again on it"; \
 	  DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -q -m "not sqlite_only and not markup_only" tests/integration tests/browser; \
 	else echo "PostgreSQL is not answering on 127.0.0.1:5432: skipping the PostgreSQL run"; fi
+
+# The production layout without containers (as compose.yaml): gunicorn (2 workers, HTTPS
+# with a self-signed certificate on https://127.0.0.1:8443) and the worker, against the
+# local PostgreSQL and Redis; settings and defaults in scripts/prod_local.sh.
+.PHONY: prod-local
+prod-local: install css translations nltk-data
+	scripts/prod_local.sh
 
 bench: install-test css translations
 	$(BIN)/python bench/page_weight.py

@@ -57,7 +57,7 @@ def seed_demo_command() -> None:
 
     survey, links, created = seed_demo()
     click.echo(("Loaded" if created else "Already loaded:") + f" demo survey '{survey.title}'.")
-    base = current_app.config.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+    base = current_app.config["PUBLIC_BASE_URL"] or "http://127.0.0.1:5000"
     for link in links:
         click.echo(f"  {base}/s/{link.code}   {link.partner.name}: {link.label} "
                    f"[{link.default_language or 'phone language'}]")
@@ -127,7 +127,7 @@ def create_user(email: str, role: str, partner_name: str | None, password: str |
     db.session.commit()
     click.echo(f"Created {role} {email}.")
     if token:
-        base = current_app.config.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+        base = current_app.config["PUBLIC_BASE_URL"] or "http://127.0.0.1:5000"
         click.echo(f"Send them this one-time link to choose a password (valid 7 days):\n"
                    f"  {base}/staff/invite/{token}")
 
@@ -138,9 +138,10 @@ def register(app: Flask) -> None:
     app.cli.add_command(purge_drafts)
     app.cli.add_command(create_user)
 
-    from surveyapp.insights.cli import representation_command
+    from surveyapp.insights.cli import insights_cli, representation_command
 
     app.cli.add_command(representation_command)
+    app.cli.add_command(insights_cli)
 
     from surveyapp.population.commands import import_population
 
@@ -153,3 +154,14 @@ def register(app: Flask) -> None:
     from surveyapp.translation_status import translations_cli
 
     app.cli.add_command(translations_cli)
+
+    from surveyapp.themes.cli import themes_cli, worker_command
+
+    app.cli.add_command(themes_cli)
+    app.cli.add_command(worker_command)
+
+    from surveyapp.backup import backup_command
+    from surveyapp.privacy.commands import purge_command
+
+    app.cli.add_command(backup_command)
+    app.cli.add_command(purge_command)

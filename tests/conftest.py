@@ -65,16 +65,22 @@ def database_url(tmp_path, _postgres_schema) -> str:
 def app(database_url):
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url)
     with app.app_context():
-        if ON_POSTGRES:
-            tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-            db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-            db.session.commit()
-        else:
-            db.create_all()
+        empty_database()
     yield app
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+def empty_database() -> None:
+    """Every table there and empty (inside an app context): PostgreSQL's schema is built
+    once a session from the migrations, so its tables are emptied; SQLite's file is new."""
+    if ON_POSTGRES:
+        tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+        db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        db.session.commit()
+    else:
+        db.create_all()
 
 
 @pytest.fixture

@@ -1,0 +1,5 @@
+"""Recurring themes, the stored half: analysing every free-text answer in the background
+and keeping the result beside it (pipeline.py), queueing that work without making a
+respondent wait (queue.py, worker.py), and the `flask --app wsgi themes …` and `worker`
+commands (cli.py, classify.py). The text analysis itself is plain Python in
+surveyapp/analysis/themes.py."""
