@@ -8,6 +8,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 # Each module attaches its views to bp.
 from surveyapp.admin import (  # noqa: E402,F401
     builder,
+    erasure,
     population,
     responses_import,
     surveys,

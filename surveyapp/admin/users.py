@@ -13,6 +13,7 @@ from wtforms.validators import DataRequired, Email, Length, ValidationError
 from surveyapp.admin import bp
 from surveyapp.auth.access import audit, roles_required
 from surveyapp.auth.routes import new_invitation
+from surveyapp.deployment import public_url
 from surveyapp.extensions import db
 from surveyapp.forms import StaffForm, choices
 from surveyapp.models import AuditEvent, Partner, Role, Survey, User
@@ -109,7 +110,7 @@ def invite_user() -> Page:
         audit("user_created", target=user.email, commit=False, role=user.role)
         db.session.commit()
         return render_template("admin/users/invited.html", user=user,
-                               link=url_for("auth.accept_invite", token=token, _external=True))
+                               link=public_url("auth.accept_invite", token=token))
     return render_template("admin/users/form.html", form=form, user=None), \
         (400 if form.errors else 200)
 
@@ -153,7 +154,7 @@ def reinvite_user(user_id: int) -> Page:
     audit("invitation_issued", target=user.email, commit=False)
     db.session.commit()
     return render_template("admin/users/invited.html", user=user,
-                           link=url_for("auth.accept_invite", token=token, _external=True))
+                           link=public_url("auth.accept_invite", token=token))
 
 
 @bp.get("/audit")

@@ -16,6 +16,7 @@ NAV = [
     ("admin.population", _l("Population benchmarks"), {Role.ADMIN}),
     ("admin.users", _l("Users"), {Role.ADMIN}),
     ("admin.audit_log", _l("Audit log"), {Role.ADMIN}),
+    ("admin.erase_response", _l("Delete a response"), {Role.ADMIN}),
 ]
 
 

@@ -7,10 +7,11 @@ import re
 from urllib.parse import urlsplit
 
 import segno
-from flask import send_file, url_for
+from flask import send_file
 from markupsafe import Markup
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from surveyapp.deployment import public_url
 from surveyapp.models import DistributionLink
 
 # Medium error correction (about 15% of the code can be lost) survives a creased or
@@ -23,8 +24,9 @@ BORDER = 4
 
 
 def link_url(link: DistributionLink) -> str:
-    """The full address a respondent opens (scheme and host of this request)."""
-    return url_for("respond.start", code=link.code, _external=True)
+    """The full address a respondent opens: on PUBLIC_BASE_URL when it is set, else on
+    this request's scheme and host (surveyapp/deployment.py)."""
+    return public_url("respond.start", code=link.code)
 
 
 def short_url(url: str) -> str:

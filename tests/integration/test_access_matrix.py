@@ -16,7 +16,7 @@ from tests.integration.staff import make_user, sign_in
 
 # Routes anyone may use: the respondent journey and signing in.
 PUBLIC = {"static", "home", "healthz", "auth.login", "auth.logout", "auth.accept_invite"}
-PUBLIC_PREFIXES = ("respond.",)
+PUBLIC_PREFIXES = ("respond.", "privacy.")  # privacy: her erasure page (receipt code)
 VISITORS = ["anonymous", "partner", "other_partner", "reviewer", "admin"]
 
 
