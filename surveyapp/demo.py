@@ -19,7 +19,7 @@ DEMO_SURVEY = Path(__file__).parent / "surveys" / "demo" / "maternity" / "survey
 DEMO_LINKS = [
     ("Bengali Women's Group", PartnerKind.VCSE, "Bengali women's group, Thursday coffee morning",
      "bn"),
-    ("Somali Mothers' Group", PartnerKind.VCSE, "Somali mothers' group, Tuesday drop-in", "en"),
+    ("Somali Mothers' Group", PartnerKind.VCSE, "Somali mothers' group, Tuesday drop-in", "so"),
     ("Birmingham Maternity and Neonatal Voices Partnership", PartnerKind.MVP,
      "MVP social media posts (follows the phone's language)", None),
     ("Birmingham Maternity and Neonatal Voices Partnership", PartnerKind.MVP,

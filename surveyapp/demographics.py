@@ -241,7 +241,7 @@ _LANGUAGE_OPTIONS: list[dict[str, Any]] = [
     {"code": "tigrinya", "label": N_("Tigrinya")},
     {"code": "pashto", "label": N_("Pashto")},
     {"code": "persian", "label": N_("Persian or Farsi")},
-    {"code": "chinese", "label": N_("Chinese")},
+    {"code": "chinese", "label": N_("Chinese (such as Mandarin or Cantonese)")},
     {"code": "turkish", "label": N_("Turkish")},
     {"code": "bulgarian", "label": N_("Bulgarian")},
     {"code": "kurdish", "label": N_("Kurdish")},

@@ -2,7 +2,8 @@
 
 The journey is walked once per language (the start page, its error, privacy, every
 question page with the answers that bring in the conditional pages, a page with an error
-and one after an expired form, check, thank you, 404 and 410), and each page is scanned
+and one after an expired form, check, thank you, deleting her answers with the receipt
+code, 404 and 410, and the easy-read page), and each page is scanned
 at 320x640 and at 1280x800. Any violation, of any impact, fails.
 """
 
@@ -71,15 +72,16 @@ def _scan_journey(live_server, context, scanner: Scanner, lang: str, code: str) 
     page = context.new_page()
     query = f"?lang={lang}"
 
-    def go(path: str, name: str | None, status: int = 200) -> None:
+    def go(path: str, name: str | None, status: int = 200, in_language: str = lang) -> None:
         response = page.goto(live_server(path))
         assert response is not None and response.status == status, (path, response)
-        assert page.locator("html").get_attribute("lang") == html_lang(lang)
+        assert page.locator("html").get_attribute("lang") == html_lang(in_language)
         if name:
             scanner.scan(page, f"{lang} {name}")
 
     go(f"/s/{code}{query}", "start")
     go(f"/s/{code}/privacy", "privacy")
+    go(f"/s/{code}/easy-read", "easy read (English only)", in_language="en")
     go(f"/s/{code}", None)  # back to the start page (already scanned)
 
     # The start page with its error shown (no consent ticked).
@@ -122,8 +124,29 @@ def _scan_journey(live_server, context, scanner: Scanner, lang: str, code: str) 
 
     _continue(page)
     assert page.url.endswith("/thank-you")
-    assert RECEIPT.match(page.locator(".app-receipt").inner_text().strip())
+    receipt = page.locator(".app-receipt").inner_text().strip()
+    assert RECEIPT.match(receipt)
     scanner.scan(page, f"{lang} thank-you")
+
+    # She deletes her answers with the receipt code: the form, its error, the question
+    # whether she is sure, and the answer.
+    page.locator("main a[href='/erase']").click()
+    page.wait_for_url("**/erase")
+    assert page.locator("html").get_attribute("lang") == html_lang(lang)
+    scanner.scan(page, f"{lang} erase")
+    page.locator(SUBMIT).click()
+    page.wait_for_load_state("load")
+    assert page.locator(".nhsuk-error-summary").count() == 1
+    scanner.scan(page, f"{lang} erase with error")
+    page.locator("#receipt").fill(receipt)
+    page.locator(SUBMIT).click()
+    page.wait_for_load_state("load")
+    assert page.locator("input[name=confirm]").count() == 1
+    scanner.scan(page, f"{lang} erase: are you sure")
+    page.locator(SUBMIT).click()
+    page.wait_for_load_state("load")
+    assert page.locator(".app-confirmation").count() == 1
+    scanner.scan(page, f"{lang} erased")
 
     go(f"/s/no-such-link{query}", "404", status=404)
 
@@ -145,7 +168,7 @@ def test_axe_finds_no_problem_on_any_page_in_any_language(lang, live_server, new
     _scan_journey(live_server, context, scanner, lang, live_server.links["any"])
     context.close()
 
-    assert len(scanner.scanned) == len(VIEWPORTS) * (len(EXPECTED_PAGES) + 9), scanner.scanned
+    assert len(scanner.scanned) == len(VIEWPORTS) * (len(EXPECTED_PAGES) + 14), scanner.scanned
     assert not scanner.violations, (
         f"axe found {len(scanner.violations)} problems in {lang}:\n"
         + "\n".join(scanner.violations))

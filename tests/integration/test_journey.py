@@ -5,8 +5,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from config import LANGUAGES
 from surveyapp.extensions import db
+from surveyapp.languages import direction, html_lang
 from surveyapp.models import Answer, Draft, LinkDailyCount, Response
+from tests.integration.respondent import Respondent
 
 ANSWERS = {
     "overall_experience": "2",
@@ -42,13 +45,13 @@ def answers_of(app, response_id: int) -> dict[str, list]:
         return result
 
 
-@pytest.mark.parametrize("lang", ["en", "ur", "pl", "bn"])
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_complete_journey_stores_exactly_what_was_answered(app, demo, respondent, lang):
     code = demo["links"]["en"]
     respondent.start(code, lang=lang)
     check = respondent.answer_all(ANSWERS)
-    assert check.html["lang"] == lang
-    assert check.html["dir"] == ("rtl" if lang == "ur" else "ltr")
+    assert check.html["lang"] == html_lang(lang)
+    assert check.html["dir"] == direction(lang)
     done = respondent.submit()
     assert "/thank-you" in done.url
     receipt = done.soup.select_one(".app-receipt").get_text(strip=True)
@@ -97,7 +100,10 @@ def test_language_switcher_names_each_language_in_its_own_script(app, demo, resp
     page = respondent.get(f"/s/{demo['links']['en']}")
     links = {a["lang"]: a.get_text(strip=True)
              for a in page.soup.select(".app-language-switcher [lang]")}
-    assert links == {"en": "English", "ur": "اردو", "pl": "Polski", "bn": "বাংলা"}
+    assert set(links) == {html_lang(code) for code in LANGUAGES}
+    assert {lang: links[lang] for lang in ("en", "ur", "pl", "bn", "zh-Hans", "ti", "ckb")} == {
+        "en": "English", "ur": "اردو", "pl": "Polski", "bn": "বাংলা", "zh-Hans": "简体中文",
+        "ti": "ትግርኛ", "ckb": "کوردی"}
 
 
 def test_skip_logic_hides_neonatal_page_and_drops_hidden_answers(app, demo, respondent):
@@ -201,3 +207,47 @@ def test_hidden_screen_reader_text_is_translated_too(app, demo, respondent):
     page = respondent.post({})  # the required question left empty
     hidden = [t.get_text(" ", strip=True) for t in page.soup.select(".nhsuk-u-visually-hidden")]
     assert not any("Error" in text for text in hidden), hidden
+
+
+def test_pages_kept_for_reuse_carry_each_phones_own_tokens_and_answers(app, demo):
+    """Survey pages are rendered once and reused (respond/fragments.py): each phone must
+    still get its own CSRF and draft tokens, and only its own answers."""
+    code = demo["links"]["en"]
+    phones = [Respondent(app.test_client()) for _ in range(3)]
+    firsts = [phone.start(code) for phone in phones]
+    assert len({page.url for page in firsts}) == 1
+    assert len({page.hidden("draft") for page in firsts}) == 3
+    assert len({page.hidden("csrf_token") for page in firsts}) == 3
+
+    phones[0].post({"overall_experience": "1", "what_was_good": "Phone one's words"})
+    phones[1].post({"overall_experience": "5", "what_was_good": "Phone two's words"})
+    for phone, chosen, words in ((phones[0], "1", "Phone one's words"),
+                                 (phones[1], "5", "Phone two's words")):
+        again = phone.get(f"/s/{code}/q/overall")
+        checked = [i["value"] for i in again.soup.select("input[name=overall_experience]")
+                   if i.has_attr("checked")]
+        assert checked == [chosen]
+        assert again.soup.find("textarea", attrs={"name": "what_was_good"}).get_text() == words
+        with app.app_context():
+            draft = db.session.get(Draft, again.hidden("draft"))
+            assert draft.answers["overall_experience"] == chosen
+    fresh = phones[2].get(f"/s/{code}/q/overall")
+    assert not [i for i in fresh.soup.select("input") if i.has_attr("checked")]
+    assert fresh.soup.find("textarea", attrs={"name": "what_was_good"}).get_text() == ""
+    # Each phone's kept page still saves into its own draft.
+    assert "/q/pregnancy" in phones[2].post({"overall_experience": "3"}).url
+    with app.app_context():
+        mine = db.session.get(Draft, phones[2].page.hidden("draft"))
+        assert mine.answers == {"overall_experience": "3"}
+
+
+def test_a_page_sent_again_unchanged_keeps_every_answer(app, demo, respondent):
+    code = demo["links"]["en"]
+    respondent.start(code)
+    respondent.post({"overall_experience": "2", "what_was_good": "Kind staff"})
+    respondent.get(f"/s/{code}/q/overall")
+    respondent.post({"overall_experience": "2", "what_was_good": "Kind staff"})
+    respondent.post({})  # a page left blank
+    with app.app_context():
+        [draft] = db.session.scalars(select(Draft))
+        assert draft.answers == {"overall_experience": "2", "what_was_good": "Kind staff"}
