@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy import Select, func, select
 
@@ -51,12 +52,7 @@ class Filters:
         if self.date_to is not None:
             query = query.where(rows.submitted_at < datetime.combine(
                 self.date_to + timedelta(days=1), time.min))
-        if self.link_id is not None:
-            query = query.where(rows.link_id == self.link_id)
-        if self.partner_id is not None:
-            query = query.where(rows.link_id.in_(
-                select(DistributionLink.id).where(DistributionLink.partner_id
-                                                  == self.partner_id)))
+        query = self._narrow_to_links(query, rows.link_id)
         if self.version_id is not None:
             query = query.where(rows.response_id.in_(
                 select(Response.id).where(Response.version_id == self.version_id))
@@ -75,10 +71,13 @@ class Filters:
             query = query.where(rows.day >= self.date_from)
         if self.date_to is not None:
             query = query.where(rows.day <= self.date_to)
+        return self._narrow_to_links(query, rows.link_id)
+
+    def _narrow_to_links(self, query: Select, link_id: Any) -> Select:
         if self.link_id is not None:
-            query = query.where(rows.link_id == self.link_id)
+            query = query.where(link_id == self.link_id)
         if self.partner_id is not None:
-            query = query.where(rows.link_id.in_(
+            query = query.where(link_id.in_(
                 select(DistributionLink.id).where(DistributionLink.partner_id
                                                   == self.partner_id)))
         return query
