@@ -19,7 +19,10 @@ run: install css translations nltk-data db seed
 	$(FLASK) worker --poll 5 & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(FLASK) run --host 127.0.0.1 --port 5000
 
-test: install-test css translations lint test-sqlite test-postgres
+# The SQLite and PostgreSQL passes run side by side (each mostly keeps one core busy);
+# each pass's output is printed whole when it ends.
+test: install-test css translations nltk-data lint
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -77,7 +80,8 @@ test-sqlite: install-test css translations nltk-data
 test-postgres: install-test css translations nltk-data
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('postgresql://postgres@127.0.0.1:5432/test', connect_timeout=3).close()" 2>/dev/null; then \
 	  echo "PostgreSQL answers: running the suite again on it"; \
-	  DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -q -m "not sqlite_only and not markup_only" tests/integration tests/browser; \
+	  DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -q -p no:cacheprovider \
+	    -m "not sqlite_only and not markup_only and not own_database" tests/integration tests/browser; \
 	else echo "PostgreSQL is not answering on 127.0.0.1:5432: skipping the PostgreSQL run"; fi
 
 # The production layout without containers (as compose.yaml): gunicorn (2 workers, HTTPS

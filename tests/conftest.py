@@ -23,6 +23,9 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "sqlite_only: only meaningful on SQLite")
     config.addinivalue_line("markers", "markup_only: checks pages, not storage; the "
                                        "PostgreSQL pass of `make test` leaves it out")
+    config.addinivalue_line("markers", "own_database: makes its own scratch databases "
+                                       "whatever DATABASE_URL says, so it runs in the first "
+                                       "pass of `make test` only")
 
 
 @pytest.fixture(autouse=True)

@@ -100,6 +100,7 @@ def printed_commands(app, path) -> tuple[list[str], list[str]]:
     return shlex.split(dump), shlex.split(restore)
 
 
+@pytest.mark.own_database
 def test_the_documented_pg_dump_and_pg_restore_restore_every_response(tmp_path):
     """Run exactly the commands the backup command prints, on a scratch database."""
     missing = [tool for tool in ("pg_dump", "pg_restore") if shutil.which(tool) is None]

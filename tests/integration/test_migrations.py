@@ -21,6 +21,8 @@ from tests.integration.submitted import submit_response
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 PG_DATABASE = "surveyapp_migrations"
+# Scratch databases of its own on both engines: the same whichever pass runs it.
+pytestmark = pytest.mark.own_database
 
 
 def revisions_in_order() -> list[str]:

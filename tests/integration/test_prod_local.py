@@ -21,6 +21,7 @@ from tests.integration.scratch_pg import drop_database
 
 ROOT = Path(__file__).resolve().parents[2]
 DATABASE = "surveyapp_prod_local_check"
+pytestmark = pytest.mark.own_database  # its own database and Redis keys, whatever the pass
 
 
 def free_port() -> int:
