@@ -354,17 +354,55 @@ def _store(session: Session, pairs: list[tuple[PendingComment, th.Analysis | Non
         theme.c.analysis_id.in_(ids), theme.c.source == ThemeSource.REVIEWER.value)).tuples())
     session.execute(delete(theme).where(theme.c.analysis_id.in_(ids),
                                         theme.c.source == ThemeSource.AUTO.value))
+    promoted = promoted_themes(session, {row.survey_id for row, _ in stored})
+    texts = {item.answer_id: item.translation or item.text for item, _ in pairs}
     rows = [{"analysis_id": row.id, "theme_code": code, "sentiment": sentiment,
              "source": ThemeSource.AUTO.value, "removed_by_reviewer": False,
              "response_id": row.response_id, "survey_id": row.survey_id,
              "link_id": row.link_id, "submitted_at": row.submitted_at}
             for row, result in stored if result is not None and not row.needs_translation
-            for code, sentiment in result.themes if (row.id, code) not in kept]
+            for code, sentiment in [*result.themes,
+                                    *_promoted_matches(promoted.get(row.survey_id, ()),
+                                                       texts.get(row.answer_id, ""), result)]
+            if (row.id, code) not in kept]
     if rows:
         session.execute(insert(theme), rows)
     for row, _ in stored:
         session.expire(row, ["themes"])
     return counts
+
+
+# --- phrases a reviewer promoted into themes ------------------------------------------------
+
+PROMOTED_PREFIX = "reviewer_"  # theme code of a promoted phrase: reviewer_<phrase id>
+
+
+def promoted_themes(session: Session, survey_ids: Iterable[int]
+                    ) -> dict[int, list[tuple[str, re.Pattern[str]]]]:
+    """Each survey's promoted phrases as (theme code, pattern): themes of that survey
+    only, kept in the database (the framework file stays read-only at run time)."""
+    ids = sorted(set(survey_ids))
+    found: dict[int, list[tuple[str, re.Pattern[str]]]] = {}
+    if not ids:
+        return found
+    for phrase_id, survey_id, phrase in session.execute(
+            select(EmergingPhrase.id, EmergingPhrase.survey_id, EmergingPhrase.phrase)
+            .where(EmergingPhrase.survey_id.in_(ids), EmergingPhrase.promoted.is_(True))):
+        found.setdefault(survey_id, []).append(
+            (f"{PROMOTED_PREFIX}{phrase_id}", re.compile(th.phrase_regex(th.normalise(phrase)))))
+    return found
+
+
+def _promoted_matches(promoted: Iterable[tuple[str, re.Pattern[str]]], text: str,
+                      result: th.Analysis) -> list[tuple[str, str]]:
+    """Promoted themes found in ``text``, each with the comment's own sentiment."""
+    found = []
+    norm = th.normalise(text or "")
+    for code, pattern in promoted:
+        if pattern.search(norm):
+            found.append((code, result.sentiment if result.sentiment in th.SENTIMENTS
+                          else th.NEUTRAL))
+    return found
 
 
 def analyse_comments(session: Session, items: list[PendingComment],
@@ -529,11 +567,13 @@ def add_translation(session: Session, analysis_id: int, english_text: str, user_
 def _reviewer_row(session: Session, analysis_id: int, code: str,
                   fw: ActiveFramework | None) -> CommentTheme:
     fw = fw or active_framework()
-    if code not in fw.framework.codes:
-        raise ValueError(f"'{code}' is not a theme of the {fw.key} framework")
     analysis = session.get(CommentAnalysis, analysis_id)
     if analysis is None:
         raise LookupError(f"no comment analysis {analysis_id}")
+    promoted = {c for c, _ in promoted_themes(session, [analysis.survey_id]).get(
+        analysis.survey_id, ())}
+    if code not in fw.framework.codes and code not in promoted:
+        raise ValueError(f"'{code}' is not a theme of the {fw.key} framework")
     theme = session.scalar(select(CommentTheme).where(CommentTheme.analysis_id == analysis_id,
                                                       CommentTheme.theme_code == code))
     if theme is None:
