@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.submissions import (  # noqa: E402
+from bench.harness import (  # noqa: E402
     ANSWERS,
     LANGUAGES,
     PG_BENCH_URL,

@@ -161,6 +161,8 @@ def accepts_uploads(view: Callable[..., Any]) -> Callable[..., Any]:
 
     @wraps(view)
     def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if (request.content_length or 0) > UPLOAD_REQUEST_LIMIT:
+            abort(413)  # even where the view would not read the body (a published survey)
         request.max_content_length = UPLOAD_REQUEST_LIMIT
         request.max_form_memory_size = UPLOAD_REQUEST_LIMIT
         return view(*args, **kwargs)

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("respond", __name__, url_prefix="/s")
 
-from surveyapp.respond import routes  # noqa: E402,F401  (routes attach to bp)
+from surveyapp.respond import outage, routes  # noqa: E402,F401  (routes attach to bp)

@@ -124,6 +124,7 @@ def start(code: str) -> Page_:
     definition, version_id = _survey(link)
     if request.method == "POST":
         form = ConsentForm()
+        form.validate()  # the CSRF token: csrf_failed is only known once validated
         consent_error = None if form.consent.data else str(CONSENT_REQUIRED)
         if form.csrf_failed or consent_error:
             return render_template("respond/start.html", form=form, consent_error=consent_error,
@@ -284,7 +285,12 @@ def check(code: str) -> Page_:
     definition, _version_id = _survey(link)
     form = PageForm()
     if draft is None:
-        if already_submitted(token) or session.get("submitted") == code:
+        if already_submitted(token):
+            # Her answers were stored but the confirmation never reached her (the
+            # connection dropped): this retry stores nothing and she is thanked.
+            session["submitted"] = code
+            return redirect(url_for("respond.thank_you", code=code))
+        if session.get("submitted") == code:
             return redirect(url_for("respond.thank_you", code=code))
         return redirect(url_for("respond.start", code=code))
     definition = _her_version(definition, _version_id, draft)
@@ -310,9 +316,10 @@ def check(code: str) -> Page_:
             # Her draft stays as it is: she sends the same answers later.
             html = render_template("respond/busy.html", **_context(link, definition))
             return html, 429, {"Retry-After": str(wait)}
-        count_submission(link.id)
         receipt = submit(draft, link, definition, _locale())
         if receipt is not None:
+            # Counted once stored: a retry after a database outage is not counted twice.
+            count_submission(link.id)
             session["receipt"] = receipt
         _remember_token(code, None)
         session["submitted"] = code
