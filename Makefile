@@ -81,7 +81,8 @@ test-postgres: install-test css translations nltk-data
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('postgresql://postgres@127.0.0.1:5432/test', connect_timeout=3).close()" 2>/dev/null; then \
 	  echo "PostgreSQL answers: running the suite again on it"; \
 	  DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -q -p no:cacheprovider \
-	    -m "not sqlite_only and not markup_only and not own_database" tests/integration tests/browser; \
+	    -m "not sqlite_only and not markup_only and not own_database" \
+	    tests/integration tests/browser tests/load; \
 	else echo "PostgreSQL is not answering on 127.0.0.1:5432: skipping the PostgreSQL run"; fi
 
 # The production layout without containers (as compose.yaml): gunicorn (2 workers, HTTPS

@@ -88,6 +88,10 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     csrf.exempt(privacy_bp)
     app.register_blueprint(privacy_bp)
 
+    from surveyapp.yousaid import bp as yousaid_bp
+
+    app.register_blueprint(yousaid_bp)  # "you said, we did": public, read only
+
     @app.before_request
     def _staff_session_expiry() -> Any:
         if request.blueprint in STAFF_BLUEPRINTS:

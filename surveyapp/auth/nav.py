@@ -11,6 +11,9 @@ from surveyapp.models import Role
 # (endpoint, label, roles). An entry appears once its endpoint exists.
 NAV = [
     ("insights.surveys", _l("Who is missing"), {Role.ADMIN, Role.REVIEWER, Role.PARTNER}),
+    ("insights.themes_surveys", _l("Themes"), {Role.ADMIN, Role.REVIEWER}),
+    ("insights.translation_surveys", _l("Comments to translate"),
+     {Role.ADMIN, Role.REVIEWER, Role.PARTNER}),
     ("partners.index", _l("Partners and links"), {Role.ADMIN, Role.PARTNER}),
     ("admin.surveys", _l("Surveys"), {Role.ADMIN}),
     ("admin.population", _l("Population benchmarks"), {Role.ADMIN}),

@@ -4,4 +4,6 @@ from flask import Blueprint
 
 bp = Blueprint("insights", __name__, url_prefix="/insights")
 
-from surveyapp.insights import routes  # noqa: E402,F401  (routes attach to bp)
+# Routes attach to bp. review: the overview, explorer, exports and review pack;
+# actions: "you said, we did"; themes: recurring themes and comments.
+from surveyapp.insights import actions, review, routes, themes  # noqa: E402,F401

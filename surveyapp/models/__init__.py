@@ -16,10 +16,13 @@ from surveyapp.models.daily_counts import DailyAnswerCount, DailyResponseCount
 from surveyapp.models.draft import Draft, LinkDailyCount
 from surveyapp.models.partner import DistributionLink, Partner, PartnerKind
 from surveyapp.models.response import Answer, Response, ResponseSource
+from surveyapp.models.review_action import ActionAbout, ActionStatus, ReviewAction
 from surveyapp.models.survey import Survey, SurveyStatus, SurveyVersion
 from surveyapp.models.user import AuditEvent, Role, User, reviewer_survey
 
 __all__ = [
+    "ActionAbout",
+    "ActionStatus",
     "Answer",
     "AuditEvent",
     "BenchmarkCount",
@@ -36,6 +39,7 @@ __all__ = [
     "PopulationBenchmark",
     "Response",
     "ResponseSource",
+    "ReviewAction",
     "Role",
     "Survey",
     "SurveyStatus",

@@ -11,12 +11,13 @@ import pytest
 from sqlalchemy import select
 
 from surveyapp.extensions import db
-from surveyapp.models import DistributionLink, Partner, Role, Survey, User
+from surveyapp.models import DistributionLink, Partner, ReviewAction, Role, Survey, User
 from tests.integration.staff import make_user, sign_in
 
 # Routes anyone may use: the respondent journey and signing in.
 PUBLIC = {"static", "home", "healthz", "auth.login", "auth.logout", "auth.accept_invite"}
-PUBLIC_PREFIXES = ("respond.", "privacy.")  # privacy: her erasure page (receipt code)
+PUBLIC_PREFIXES = ("respond.", "privacy.", "yousaid.")  # privacy: her erasure page
+# (receipt code); yousaid: the public "you said, we did" page
 VISITORS = ["anonymous", "partner", "other_partner", "reviewer", "admin"]
 
 
@@ -31,6 +32,10 @@ def world(app, demo):
         make_user("other@example.org", Role.PARTNER, partner=other)
         make_user("reviewer@example.nhs.uk", Role.REVIEWER, surveys=[survey])
         admin = make_user("admin@example.nhs.uk", Role.ADMIN)
+        action = ReviewAction(survey_id=survey.id, about="x", heard="x", change="x",
+                              owner="x")
+        db.session.add(action)
+        db.session.commit()
         own_link = db.session.scalar(select(DistributionLink)
                                      .where(DistributionLink.partner_id == own.id))
         other_link = db.session.scalar(select(DistributionLink)
@@ -39,6 +44,7 @@ def world(app, demo):
             "survey_id": survey.id, "own_partner_id": own.id, "own_link_id": own_link.id,
             "own_link_label": own_link.label, "other_link_label": other_link.label,
             "other_link_code": other_link.code, "admin_id": admin.id,
+            "action_id": action.id,
             "emails": {"partner": "partner@example.org", "other_partner": "other@example.org",
                        "reviewer": "reviewer@example.nhs.uk", "admin": "admin@example.nhs.uk"},
         }
@@ -55,6 +61,11 @@ ARGUMENTS = {
     "question_key": lambda w: "treated_differently_why",
     "code": lambda w: "ethnicity",
     "locale": lambda w: "pl",
+    "theme_code": lambda w: "listened_to",
+    "analysis_id": lambda w: 1,
+    "phrase_id": lambda w: 1,
+    "action_id": lambda w: w["action_id"],
+    "format": lambda w: "xlsx",
 }
 
 
