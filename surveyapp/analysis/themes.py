@@ -68,7 +68,8 @@ class FrameworkError(ValueError):
 # --- the framework ---------------------------------------------------------------------------
 
 _CODE = re.compile(r"^[a-z][a-z0-9_]*$")
-_THEME_KEYS = {"code", "name", "description", "category", "phrases", "patterns", "negative",
+_THEME_KEYS = {"code", "name", "description", "category", "phrases", "patterns", "exclude",
+               "negative",
                "positive"}
 _SUFFIX = r"(?:s|es|ed|d|ing)?"
 
@@ -92,17 +93,25 @@ class Theme:
     patterns: tuple[str, ...]
     negative: tuple[str, ...] = ()
     positive: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
     _signal: re.Pattern[str] | None = field(default=None, repr=False, compare=False)
+    _exclude: re.Pattern[str] | None = field(default=None, repr=False, compare=False)
     _negative: re.Pattern[str] | None = field(default=None, repr=False, compare=False)
     _positive: re.Pattern[str] | None = field(default=None, repr=False, compare=False)
+
+    def _without_excluded(self, text: str) -> str:
+        # Words that look like the theme but are about something else ("after my
+        # c-section" is the postnatal ward, not the birth) are blanked before matching.
+        return self._exclude.sub(" | ", text) if self._exclude else text
 
     def matches(self, *texts: str) -> bool:
         if self._signal is None:
             return False
-        return any(self._signal.search(t) for t in texts)
+        return any(self._signal.search(self._without_excluded(t)) for t in texts)
 
     def cue(self, norm: str) -> str | None:
         """"negative" or "positive" when a sentiment-bearing cue of this theme matches."""
+        norm = self._without_excluded(norm)
         neg = bool(self._negative and self._negative.search(norm))
         pos = bool(self._positive and self._positive.search(norm))
         if neg and not pos:
@@ -162,6 +171,7 @@ def _theme(raw: Any, index: int) -> Theme:
     patterns = _strings(raw, "patterns", where)
     negative = _strings(raw, "negative", where)
     positive = _strings(raw, "positive", where)
+    exclude = _strings(raw, "exclude", where)
     if not (phrases or patterns):
         raise FrameworkError(f"{where}: needs at least one phrase or pattern")
     signals = [phrase_regex(p) for p in phrases] + list(patterns + negative + positive)
@@ -174,7 +184,9 @@ def _theme(raw: Any, index: int) -> Theme:
         patterns=patterns,
         negative=negative,
         positive=positive,
+        exclude=exclude,
         _signal=_compile(signals, where, "pattern"),
+        _exclude=_compile(list(exclude), where, "exclude"),
         _negative=_compile(list(negative), where, "negative"),
         _positive=_compile(list(positive), where, "positive"),
     )
@@ -220,6 +232,7 @@ _CONTRACTIONS = [
     (re.compile(r"\b(did|does|do|was|were|is|are|could|would|should|has|have|had|must|need)"
                 r"n'?t\b"), r"\1 not"),
     (re.compile(r"\bdnt\b"), "do not"),
+    (re.compile(r"\b(could|would|should|must) of\b"), r"\1 have"),
     (re.compile(r"\bi'?m\b"), "i am"),
     (re.compile(r"\bi'?ve\b"), "i have"),
     (re.compile(r"\b(they|we|you)'re\b"), r"\1 are"),
@@ -243,7 +256,8 @@ _TEXT_SPEAK = {
     "dont": "do not", "couldnt": "could not", "wouldnt": "would not", "cant": "can not",
     "isnt": "is not", "werent": "were not", "wont": "will not", "havent": "have not",
     "im": "i am", "ive": "i have", "v": "very", "realy": "really", "definately": "definitely",
-    "amazin": "amazing", "fab": "fabulous",
+    "amazin": "amazing", "fab": "fabulous", "gd": "good", "experiance": "experience",
+    "expierence": "experience", "appt": "appointment", "appts": "appointments", "ta": "thanks",
 }
 _SPEAK_RE = re.compile(
     r"(?<![\w-])(" + "|".join(re.escape(k) for k in sorted(_TEXT_SPEAK, key=len, reverse=True))
@@ -367,6 +381,16 @@ _NOTHING = re.compile(
     r"nothing to add|nothing to improve|no comment|no comments|cannot think of anything|"
     r"can not think of anything|no complaints?|all good|everything|everything was good|"
     r"everything was great|everything was fine)\s*[.!]*\s*$"
+)
+
+
+# A whole comment that is only a verdict ("Good", "Fab", "very good experience overall") is
+# positive experience and gratitude; praise of one thing ("lovely midwives") is not.
+_SHORT_PRAISE = re.compile(
+    r"^(?:very |really |so |just |all |absolutely |overall |it was |all in all )?(?:good|great|"
+    r"fabulous|excellent|amazing|brilliant|fantastic|perfect|lovely|wonderful|outstanding|"
+    r"superb|spot on|faultless|first class)(?: (?:experience|care|service|overall|all round|"
+    r"thanks|thank you|really|very|so|and|everything|x+))*[\s.!x]*$"
 )
 
 
@@ -524,6 +548,9 @@ def analyse(
                                                tuple(codes)))
 
     sentiment, polarity = _overall(all_clauses, lean, rating, question)
+    if (_SHORT_PRAISE.match(norm_text) and sentiment == POSITIVE
+            and "positive_gratitude" in fw.codes):
+        theme_votes.setdefault("positive_gratitude", [POSITIVE])
     order = {code: i for i, code in enumerate(fw.codes)}
     themes = [(code, _theme_sentiment(votes))
               for code, votes in sorted(theme_votes.items(), key=lambda kv: order[kv[0]])]

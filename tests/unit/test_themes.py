@@ -83,6 +83,22 @@ def test_invalid_themes_are_refused(change: dict, message: str) -> None:
         parse_framework(raw)
 
 
+def test_exclude_blanks_look_alike_words_for_that_theme_only() -> None:
+    raw = {"themes": [
+        {"code": "birth", "name": "Birth", "description": "The birth", "category": "stages",
+         "phrases": ["birth"], "exclude": [r"\bafter (?:the |my )?birth\b"]},
+        {"code": "ward", "name": "Ward", "description": "After", "category": "stages",
+         "phrases": ["after the birth"]},
+    ]}
+    fw = parse_framework(raw)
+    assert {c for c, _ in analyse("Great care after the birth", framework=fw).themes} == {
+        "ward"}
+    assert {c for c, _ in analyse("The birth was quick", framework=fw).themes} == {"birth"}
+    raw["themes"][0]["exclude"] = ["(unclosed"]
+    with pytest.raises(FrameworkError, match="theme 'birth': exclude"):
+        parse_framework(raw)
+
+
 def test_a_framework_can_be_loaded_from_a_path(tmp_path: Path) -> None:
     path = tmp_path / "mini.yaml"
     path.write_text(
@@ -152,6 +168,15 @@ def test_several_themes_each_with_its_own_sentiment() -> None:
         ("Nobody told me what was happening", "communication"),
         ("Waited all day to be discharged", "discharge_followup"),
         ("The postnatal ward was so noisy at night", "postnatal_ward"),
+        ("Good", "positive_gratitude"),
+        ("very good experiance overall", "positive_gratitude"),
+        ("I was given the wrong medication", "safety"),
+        ("Her heart rate dropped and nobody told me why", "safety"),
+        ("The midwife talked to my husband instead of me", "listened_to"),
+        ("I told them something was wrong", "listened_to"),
+        ("Because English is my second language they spoke slowly at me", "discrimination"),
+        ("Found out my results by reading my notes", "communication"),
+        ("Couldnt get a booking appt until 14 wks", "access_appointments"),
     ],
 )
 def test_common_ways_of_writing_a_theme(text: str, code: str) -> None:
@@ -166,6 +191,18 @@ def test_common_ways_of_writing_a_theme(text: str, code: str) -> None:
         ("She gave me a leaflet about tears", "safety"),
         ("I would not recommend this hospital", "positive_gratitude"),
         ("On the labour ward the midwife was great", "postnatal_ward"),
+        # Framework version 2: look-alike words blanked by a theme's `exclude` list, and
+        # rules from the labelling guide.
+        ("After my c-section the ward was freezing", "labour_birth"),
+        ("I disclosed past self harm at booking", "safety"),
+        ("Kindness costs nothing", "access_appointments"),
+        ("The phone interpreter was very good", "access_appointments"),
+        ("The other babies were crying all night", "mental_health"),
+        ("I was scared when she was born", "mental_health"),
+        ("Whenever I pressed the buzzer someone came quickly", "waiting_delays"),
+        ("One midwife said I was overreacting", "continuity"),
+        ("Lovely midwives", "positive_gratitude"),
+        ("After NICU a physio was meant to follow up, never heard anything", "listened_to"),
     ],
 )
 def test_words_that_only_look_like_a_theme(text: str, absent: str) -> None:

@@ -1,5 +1,7 @@
 """The labelled comments in tests/data/maternity_comments.csv, and a quality floor for
-surveyapp.analysis.themes.analyse on them (the full report: bench/themes_quality.py).
+surveyapp.analysis.themes.analyse on them and on the held-out set
+tests/data/maternity_comments_holdout.csv, written by someone who had not seen the
+framework and never used to tune it (the full report: bench/themes_quality.py).
 
 The floors sit a little below what analyse() measured when they were set; raise them when
 it gets better, and never lower them to make a change pass without saying why."""
@@ -13,6 +15,7 @@ from pathlib import Path
 import pytest
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "maternity_comments.csv"
+HOLDOUT = DATA.with_name("maternity_comments_holdout.csv")
 
 THEMES = {
     "staff_attitude",
@@ -41,13 +44,16 @@ SENTIMENTS = {"positive", "mixed", "neutral", "negative"}
 QUESTIONS = {"", "what_was_good", "what_could_be_better"}
 RATINGS = {"", "1", "2", "3", "4", "5", "6"}
 
-# Measured (analyse at the time the floors were set): micro-F1 0.785, 3-class accuracy 0.911.
-MICRO_F1_FLOOR = 0.75
-SENTIMENT3_FLOOR = 0.88
+# Measured when the floors were set (2026-11-27, framework version 2):
+#   tuning set   micro-F1 0.874, 3-class sentiment accuracy 0.914
+#   held-out set micro-F1 0.759, 3-class sentiment accuracy 0.880
+# The gap between the two is what tuning on the first set bought; the held-out figure is
+# the honest one for comments nobody here wrote.
+FLOORS = {DATA: (0.84, 0.88), HOLDOUT: (0.73, 0.85)}
 
 
-def load() -> list[dict[str, str]]:
-    with DATA.open(newline="", encoding="utf-8") as f:
+def load(path: Path = DATA) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as f:
         return list(csv.DictReader(f))
 
 
@@ -78,7 +84,7 @@ def test_ids_unique_and_text_present():
 
 
 def test_only_known_values():
-    for row in load():
+    for row in load() + load(HOLDOUT):
         assert codes(row) <= THEMES, row["id"]
         parts = row["themes"].split(";") if row["themes"] else []
         assert len(parts) == len(set(parts)), f"{row['id']}: repeated theme"
@@ -99,9 +105,11 @@ def test_every_theme_and_sentiment_is_represented():
     assert untagged >= 0.05 * len(rows)
 
 
-def test_quality_floor():
+@pytest.mark.parametrize("path", FLOORS, ids=lambda p: p.stem)
+def test_quality_floor(path):
     themes = pytest.importorskip("surveyapp.analysis.themes")
-    rows = load()
+    rows = load(path)
+    micro_f1_floor, sentiment3_floor = FLOORS[path]
     tp = fp = fn = 0
     right3 = 0
     for row in rows:
@@ -119,5 +127,5 @@ def test_quality_floor():
     recall = tp / (tp + fn) if tp + fn else 0.0
     micro_f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     accuracy3 = right3 / len(rows)
-    assert micro_f1 >= MICRO_F1_FLOOR, f"micro-F1 {micro_f1:.3f} < {MICRO_F1_FLOOR}"
-    assert accuracy3 >= SENTIMENT3_FLOOR, f"3-class accuracy {accuracy3:.3f} < {SENTIMENT3_FLOOR}"
+    assert micro_f1 >= micro_f1_floor, f"micro-F1 {micro_f1:.3f} < {micro_f1_floor}"
+    assert accuracy3 >= sentiment3_floor, f"3-class accuracy {accuracy3:.3f} < {sentiment3_floor}"
