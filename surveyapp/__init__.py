@@ -229,6 +229,8 @@ def _register_template_helpers(app: Flask) -> None:
     from surveyapp.auth.nav import staff_nav_items
 
     app.add_template_filter(isolate_english, "isolate_english")
+    # `{{ code | html_lang }}`: a locale code (zh_Hans) as a lang attribute wants it (zh-Hans).
+    app.add_template_filter(languages.html_lang, "html_lang")
 
     @app.context_processor
     def page_language() -> dict[str, Any]:

@@ -196,7 +196,7 @@ def test_completeness_shows_on_the_survey_page(app, admin, survey_id):
                {"text-survey-title": "", "text-survey-introduction": ""})
     page = admin.get(f"/admin/surveys/{survey_id}")
     rows = {tr["id"]: [td.get_text(" ", strip=True) for td in tr.select("td")]
-            for tr in page.select("#languages + table tbody tr")}
+            for tr in page.select("#languages + .app-table-scroll tbody tr")}
     assert rows["language-pl"][1:4] == ["84 / 85 (98%)", "1", "0"]
     assert rows["language-bn"][1:4] == ["82 / 85 (96%)", "1", "2"]
     assert rows["language-ur"][0].startswith("Urdu")
