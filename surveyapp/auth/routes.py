@@ -81,7 +81,8 @@ def login() -> Page:
 def _safe_next() -> str | None:
     """Only ever redirect to a path on this site after signing in."""
     target = request.args.get("next", "")
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target \
+            and target.isprintable():  # "/<tab>/host" is "//host" to a browser
         return target
     return None
 

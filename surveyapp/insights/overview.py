@@ -9,6 +9,7 @@ is made safe with surveyapp.analysis.disclosure before it leaves this module.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -201,6 +202,14 @@ def fft_monthly(by_day: dict[date, dict[str, int]], threshold: int
             [(month, fft_score(months[month], threshold)) for month in sorted(months)])
 
 
+def _safe_order(table: Protected) -> Protected:
+    """Shown counts largest first, then the hidden ones by key: ordered by their true
+    counts, the hidden rows would say which small group is the larger."""
+    order = sorted(table.cells, key=lambda k: (table.cells[k] is None,
+                                               -(table.cells[k] or 0), k))
+    return dataclasses.replace(table, cells={k: table.cells[k] for k in order})
+
+
 def build_overview(survey: Survey, filters: Filters, threshold: int, today: date,
                    partner_id: int | None = None) -> Overview:
     by_day = responses_by_day(survey.id, filters)
@@ -227,5 +236,6 @@ def build_overview(survey: Survey, filters: Filters, threshold: int, today: date
         weeks=weekly(by_day, last_day, threshold),
         started=shown_total(started, threshold),
         completion=completion_rate(submitted, started, threshold),
-        languages=protect(languages, threshold), sources=protect(sources, threshold),
+        languages=_safe_order(protect(languages, threshold)),
+        sources=protect(sources, threshold),
         fft_question=key, fft=fft, fft_by_month=by_month, flags=flags, raw_total=total)

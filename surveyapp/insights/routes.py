@@ -11,6 +11,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from surveyapp.analysis.disclosure import shown_total
 from surveyapp.auth.access import audit, reviewable_survey_or_404, roles_required
 from surveyapp.extensions import db
 from surveyapp.insights import bp
@@ -74,15 +75,20 @@ def _filters(survey: Survey) -> Filters:
 @roles_required(Role.ADMIN, Role.REVIEWER, Role.PARTNER)
 def surveys() -> Page:
     query = select(Survey).order_by(Survey.title)
+    threshold = current_app.config["SMALL_NUMBER_THRESHOLD"]
     if _own_partner() is not None:
         query = query.where(Survey.id.in_(select(DistributionLink.survey_id).where(
             DistributionLink.partner_id == _own_partner())))
         visible = list(db.session.scalars(query))
-        return render_template("insights/surveys.html", surveys=visible, counts={
-            s.id: response_count(s.id, Filters(partner_id=_own_partner())) for s in visible})
+        # Her own links' responses are a small group too: "fewer than N" under the threshold.
+        return render_template("insights/surveys.html", surveys=visible, threshold=threshold,
+                               counts={s.id: shown_total(response_count(
+                                   s.id, Filters(partner_id=_own_partner())), threshold)
+                                   for s in visible})
     visible = [s for s in db.session.scalars(query) if current_user.can_review(s.id)]
-    return render_template("insights/surveys.html", surveys=visible,
-                           counts={s.id: response_count(s.id) for s in visible})
+    return render_template("insights/surveys.html", surveys=visible, threshold=threshold,
+                           counts={s.id: shown_total(response_count(s.id), threshold)
+                                   for s in visible})
 
 
 @bp.get("/surveys/<int:survey_id>/representation")

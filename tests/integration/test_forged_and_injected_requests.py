@@ -16,7 +16,7 @@ from surveyapp.extensions import csrf, db
 from surveyapp.models import DistributionLink, Partner, Role, Survey
 from tests.integration.attacks import ROOT, changed_tables, table_fingerprint, url_for_rule
 from tests.integration.respondent import Respondent
-from tests.integration.staff import make_user, sign_in
+from tests.integration.staff import csrf_from, make_user, sign_in
 
 SQL_INJECTIONS = [
     "' OR '1'='1",
@@ -182,3 +182,44 @@ def test_request_bodies_over_the_limit_get_the_413_page_on_every_post_route(app,
             (rule.endpoint, text[:200])
     with app.app_context():
         assert not changed_tables(before, table_fingerprint())
+
+
+OFF_SITE = ["//evil.example/", "/\\evil.example/", "/\t/evil.example/", "https://evil.example/",
+            "/\\/evil.example/", "javascript:alert(1)"]
+
+
+def _stays_on_site(location: str) -> bool:
+    return location.startswith("/") and not location.startswith("//") \
+        and "\\" not in location and location.isprintable()
+
+
+def test_no_form_sends_her_to_another_site(app, world):
+    """The `next` of signing in and of a reviewer's theme edit: never another site, even
+    written the ways browsers read as one ("/\\host", "/<tab>/host")."""
+    client, values, _link_code = world
+    with app.app_context():
+        from surveyapp.models import CommentAnalysis
+        from surveyapp.themes import pipeline
+        from tests.integration.responses import add_responses
+
+        survey = db.session.get(Survey, values["survey_id"])
+        add_responses(survey.latest_published(), 1, {
+            "what_was_good": "The midwife listened to me and was kind to my family."})
+        pipeline.analyse_pending(db.session)
+        analysis_id = db.session.scalar(select(CommentAnalysis.id))
+    page = client.get(f"/insights/surveys/{values['survey_id']}/themes")
+    token = csrf_from(page.get_data(as_text=True))
+    for target in OFF_SITE:
+        edited = client.post(
+            f"/insights/surveys/{values['survey_id']}/comments/{analysis_id}/themes",
+            data={"csrf_token": token, "theme": "listened_to", "action": "remove",
+                  "next": target})
+        assert edited.status_code == 302, target
+        assert _stays_on_site(edited.headers["Location"]), (target, edited.headers["Location"])
+        stranger = app.test_client()
+        login = stranger.get("/staff/login")
+        signed = stranger.post("/staff/login", query_string={"next": target}, data={
+            "email": "admin@example.nhs.uk", "password": "correct horse battery staple",
+            "csrf_token": csrf_from(login.get_data(as_text=True))})
+        assert signed.status_code == 302, target
+        assert _stays_on_site(signed.headers["Location"]), (target, signed.headers["Location"])

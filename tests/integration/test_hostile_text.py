@@ -3,7 +3,10 @@ handlers, javascript: URLs, SVG, CSS, right-to-left overrides, template injectio
 where people can put text (her free-text answers, partner and link names, user names, an
 imported survey definition and an uploaded .po translation), then every page that shows
 them is rendered and checked: the text is shown as text, never run, and {{7*7}} never
-becomes 49. CSV exports neutralise cells a spreadsheet would run as a formula."""
+becomes 49. Review actions ("you said, we did": every field, the public wording and its
+translations) and reviewers' English translations of comments go through the same, and
+are checked on the public page, the review pack, the explorer and every staff page. CSV
+and XLSX exports neutralise cells a spreadsheet would run as a formula."""
 
 from __future__ import annotations
 
@@ -13,14 +16,26 @@ import io
 import pytest
 import yaml
 from babel.messages.pofile import read_po, write_po
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from surveyapp.demo import DEMO_SURVEY
 from surveyapp.extensions import db
-from surveyapp.models import DistributionLink, Partner, PartnerKind, Role, Survey, User
+from surveyapp.models import (
+    CommentAnalysis,
+    DistributionLink,
+    Partner,
+    PartnerKind,
+    ReviewAction,
+    Role,
+    Survey,
+    User,
+)
 from surveyapp.models.partner import new_link_code
+from surveyapp.themes import pipeline
 from tests.integration.attacks import PAYLOADS, assert_shown_as_text, url_for_rule
 from tests.integration.respondent import Respondent
+from tests.integration.responses import add_responses
 from tests.integration.staff import csrf_from, make_user, sign_in
 
 FORMULA_STARTS = ("=", "+", "-", "@")
@@ -134,25 +149,99 @@ def test_an_imported_survey_and_translation_are_shown_as_text(app, hostile):
     walk_staff_pages(app, admin, {**ids, "survey_id": survey_id})
 
 
+POLISH = "Położna była bardzo miła i pomocna, dziękuję za wszystko co zrobiliście dla nas."
+
+
+def test_review_actions_and_comment_translations_are_shown_as_text(app, demo, hostile):
+    """Every payload in every field of a review action (and its Polish public wording),
+    and in a reviewer's English translation of a comment; then the public page in both
+    languages, the pack, the explorer, the actions and every other staff page."""
+    admin, ids = hostile
+    survey_id = demo["survey_id"]
+    with app.app_context():
+        survey = db.session.get(Survey, survey_id)
+        add_responses(survey.latest_published(), len(PAYLOADS), {
+            "overall_experience": "1", "what_was_good": POLISH}, language="pl")
+        pipeline.analyse_pending(db.session)
+        waiting = list(db.session.scalars(select(CommentAnalysis.id).where(
+            CommentAnalysis.needs_translation.is_(True)).order_by(CommentAnalysis.id)))
+    assert len(waiting) == len(PAYLOADS)
+    form = admin.get(f"/insights/surveys/{survey_id}/actions/new")
+    token = csrf_from(form.get_data(as_text=True))
+    for payload in PAYLOADS:
+        sent = admin.post(f"/insights/surveys/{survey_id}/actions/new", data={
+            "csrf_token": token, "about_kind": "theme", "about": payload[:200],
+            "heard": payload, "change": payload, "owner": payload[:200],
+            "status": "planned", "public_wording": payload, "public": "y",
+            "translation-pl": payload})
+        assert sent.status_code == 302, (payload, sent.get_data(as_text=True)[:500])
+    translations = f"/insights/surveys/{survey_id}/translations"
+    for analysis_id, payload in zip(waiting, PAYLOADS, strict=True):
+        text = f"The midwife was kind and helped me with feeding. {payload}"
+        done = admin.post(f"{translations}/{analysis_id}", data={
+            "csrf_token": token, "translation": text})
+        if done.status_code == 400:  # refused: her words are shown back to her, as text
+            assert_shown_as_text(done.get_data(as_text=True), f"translation {payload}")
+        else:
+            assert done.status_code == 302, payload
+    with app.app_context():
+        actions = list(db.session.scalars(select(ReviewAction)))
+        assert len(actions) == len(PAYLOADS)
+        assert all(a.public_translations.get("pl", {}).get("text") for a in actions)
+        action_id = actions[0].id
+        translated = db.session.scalar(select(CommentAnalysis.id).where(
+            CommentAnalysis.translation.is_not(None)).limit(1))
+    assert translated is not None, "no translation was accepted: the pages show none"
+    public = app.test_client()
+    for lang in ("en", "pl"):
+        page = public.get(f"/you-said-we-did/maternity-experience?lang={lang}")
+        assert page.status_code == 200
+        html = page.get_data(as_text=True)
+        assert_shown_as_text(html, f"you said, we did ({lang})")
+        assert "&lt;script&gt;" in html or "&lt;svg" in html, "the wording is not shown"
+    for path in ("pack", "responses", "overview", "actions", f"actions/{action_id}",
+                 "themes", "themes/comments.csv"):
+        page = admin.get(f"/insights/surveys/{survey_id}/{path}")
+        assert page.status_code == 200, path
+        if page.mimetype == "text/html":
+            assert_shown_as_text(page.get_data(as_text=True), path)
+    walk_staff_pages(app, admin, {**ids, "survey_id": survey_id, "action_id": action_id,
+                                  "analysis_id": translated})
+
+
+def _formula_cells(rows, where: str) -> None:
+    for row in rows:
+        for cell in row:
+            if isinstance(cell, str) and any(payload in cell for payload in PAYLOADS):
+                assert not cell.startswith(FORMULA_STARTS), (where, cell)
+
+
 def walk_staff_pages(app, client, ids: dict) -> None:
-    """Every GET page of the app (staff pages, posters, exports) for these ids."""
-    values = {**ids, "number": 1, "page_key": "overall", "question_key": "what_was_good",
+    """Every GET page of the app (staff pages, posters, exports, the public "you said,
+    we did" page) for these ids."""
+    values = {"number": 1, "page_key": "overall", "question_key": "what_was_good",
               "code": "1", "locale": "pl", "action_id": 1, "analysis_id": 1, "phrase_id": 1,
-              "theme_code": "staff", "token": "x" * 32, "format": "csv",
-              "filename": "dist/main.css", "survey_key": "maternity-experience"}
+              "theme_code": "staff", "token": "x" * 32, "filename": "dist/main.css",
+              "survey_key": "maternity-experience", **ids}
     shown = 0
     for rule in app.url_map.iter_rules():
         if "GET" not in rule.methods or rule.endpoint.startswith(("respond.", "static")):
             continue
-        response = client.get(url_for_rule(rule, values))
-        assert response.status_code < 500, rule.endpoint
-        kind = response.mimetype
-        if kind == "text/html":
-            assert_shown_as_text(response.get_data(as_text=True), rule.endpoint)
-            shown += 1
-        elif kind == "text/csv":
-            for row in csv.reader(io.StringIO(response.get_data(as_text=True))):
-                for cell in row:
-                    if any(payload in cell for payload in PAYLOADS):
-                        assert not cell.startswith(FORMULA_STARTS), (rule.endpoint, cell)
+        for export_format in ("csv", "xlsx"):
+            if export_format == "xlsx" and "format" not in rule.arguments:
+                continue
+            response = client.get(url_for_rule(rule, {**values, "format": export_format}))
+            assert response.status_code < 500 or rule.endpoint == "insights.review_pack_pdf", \
+                rule.endpoint
+            kind = response.mimetype
+            if kind == "text/html":
+                assert_shown_as_text(response.get_data(as_text=True), rule.endpoint)
+                shown += 1
+            elif kind == "text/csv":
+                _formula_cells(csv.reader(io.StringIO(response.get_data(as_text=True))),
+                               rule.endpoint)
+            elif kind.endswith("spreadsheetml.sheet"):
+                book = load_workbook(io.BytesIO(response.data), read_only=True)
+                for sheet in book.worksheets:
+                    _formula_cells(sheet.iter_rows(values_only=True), rule.endpoint)
     assert shown > 20
