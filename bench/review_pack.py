@@ -10,8 +10,10 @@ alternates the measured pages with /healthz over --runs runs after one warm-up.
 
     .venv/bin/python bench/review_pack.py [--pack-responses 100000]
         [--overview-responses 1000000] [--db sqlite|postgres|both] [--runs 5] [--pdf]
+        [--pg-database surveyapp_bench_pack]
 
 --pdf also times the server-made PDF of the pack (headless Chromium; once per run).
+--overview-responses 0 leaves the overview out (the pack and the exports only).
 Prints figures only; never passes or fails on time.
 """
 
@@ -30,7 +32,6 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 import representation as loader  # noqa: E402  (bench/representation.py: the bulk loader)
 
 loader.PG_BENCH_DB = "surveyapp_bench_pack"
-PG_URL = f"postgresql+psycopg://postgres@127.0.0.1:5432/{loader.PG_BENCH_DB}"
 TRIVIAL = "/healthz"
 
 
@@ -103,6 +104,8 @@ def run(name: str, database_url: str, sqlite_path: str | None, args: argparse.Na
     report(f"{name}, {args.pack_responses:,} responses ({args.runs} runs)",
            measure(database_url, pages, args.runs))
 
+    if not args.overview_responses:
+        return
     survey_id, link_ids = load(name, database_url, sqlite_path, args.overview_responses)
     base = f"/insights/surveys/{survey_id}/overview"
     pages = {"overview, no filter": base,
@@ -119,7 +122,12 @@ def main() -> int:
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="sqlite")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--pdf", action="store_true")
+    parser.add_argument("--pg-database", default=loader.PG_BENCH_DB,
+                        help="a database of its own, created if missing (never `test`)")
     args = parser.parse_args()
+    if args.pg_database == "test":
+        raise SystemExit("--pg-database test: never the shared test database")
+    loader.PG_BENCH_DB = args.pg_database
     if args.db in ("sqlite", "both"):
         with tempfile.TemporaryDirectory(prefix="surveyapp-pack-") as tmp:
             # A fresh file for each size: prepare() builds the schema from nothing.
@@ -142,7 +150,8 @@ def main() -> int:
     if args.db in ("postgres", "both"):
         if loader.postgres_answers():
             loader.ensure_postgres_database()
-            run("PostgreSQL", PG_URL, None, args)
+            run("PostgreSQL", f"postgresql+psycopg://postgres@127.0.0.1:5432/{args.pg_database}",
+                None, args)
         else:
             print("\nPostgreSQL does not answer at 127.0.0.1:5432: skipped")
     return 0

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import csv
 import io
-from collections import defaultdict
+import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any
 
 from sqlalchemy import Select, func, select
 
@@ -31,25 +31,40 @@ FIXED_COLUMNS = ["row", "survey_version", "submitted_on", "language", "way_in", 
 
 
 @dataclass(frozen=True)
+class Plan:
+    """How one version's responses fill a row: an empty row to copy, and for each
+    question key its column, whether it is a choice, and its English labels by code."""
+
+    number: int | None
+    empty: list[Any]
+    slots: dict[str, tuple[int, bool, dict[str, str]]]
+
+
+@dataclass(frozen=True)
 class Columns:
     """Every question of every version, in the latest version's order, older ones after."""
 
     questions: list[Question]
     versions: dict[int, tuple[int, Definition]]  # version id: (number, definition)
-    _labels: dict[int, tuple[int | None, dict[str, dict[str, str]]]] = field(
-        default_factory=dict, repr=False)
+    _plans: dict[int, Plan] = field(default_factory=dict, repr=False)
 
-    def labels(self, version_id: int) -> tuple[int | None, dict[str, dict[str, str]]]:
-        """The version's number and its English labels, by question key and option code
-        (worked out once per version, not once per row)."""
-        if version_id not in self._labels:
+    def plan(self, version_id: int) -> Plan:
+        """Worked out once per version, not once per row: a row costs only the questions
+        the response answered."""
+        if version_id not in self._plans:
             number, definition = self.versions.get(version_id, (None, None))
             by_key = {q.key: {o.code: o.label for o in q.options}
                       for q in (definition.questions if definition else [])}
+            slots = {}
+            index = len(FIXED_COLUMNS)
             for question in self.questions:  # a key this version lacks: the newest labels
-                by_key.setdefault(question.key, {o.code: o.label for o in question.options})
-            self._labels[version_id] = (number, by_key)
-        return self._labels[version_id]
+                names = by_key.get(question.key)
+                if names is None:
+                    names = {o.code: o.label for o in question.options}
+                slots[question.key] = (index, question.is_choice, names)
+                index += 2 if question.is_choice else 1
+            self._plans[version_id] = Plan(number, [""] * index, slots)
+        return self._plans[version_id]
 
     @property
     def header(self) -> list[str]:
@@ -112,53 +127,59 @@ def rows(survey: Survey, columns: Columns, filters: Filters,
     """The rows (header not included), or none when the set is too small to show."""
     if count_matching(survey.id, filters, answers) < threshold:
         return
-    links = dict(db.session.execute(select(DistributionLink.id, DistributionLink.label)
-                                    .where(DistributionLink.survey_id == survey.id)).all())
+    links = {link_id: safe_cell(label) for link_id, label in db.session.execute(
+        select(DistributionLink.id, DistributionLink.label)
+        .where(DistributionLink.survey_id == survey.id))}
     query = matching(survey.id, filters, answers).with_only_columns(
         Response.id, Response.version_id, Response.submitted_at, Response.language,
         Response.source, Response.link_id)
     if limit is not None:
         query = query.limit(limit).offset(offset)
     number = offset
-    batch: list[Any] = []
-    for response in db.session.execute(query).all():
-        batch.append(response)
-        if len(batch) >= BATCH:
-            for row in _rows_of(batch, columns, links, number):
-                number += 1
-                yield row
-            batch = []
-    yield from _rows_of(batch, columns, links, number)
+    # Responses are read BATCH at a time (a server-side cursor on PostgreSQL), so memory
+    # stays flat however many there are; each batch's answers are one more query.
+    result = db.session.execute(query, execution_options={"yield_per": BATCH})
+    for batch in result.partitions():
+        for row in _rows_of(batch, columns, links, number):
+            number += 1
+            yield row
 
 
 def _rows_of(batch: list[Any], columns: Columns, links: dict[int, str], start: int
              ) -> Iterator[list[Any]]:
     if not batch:
         return
-    given: dict[int, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
+    given: dict[int, dict[str, list[Any]]] = {}
     for response_id, key, code, text, number in db.session.execute(
             select(Answer.response_id, Answer.question_key, Answer.option_code, Answer.text,
                    Answer.number)
             .where(Answer.response_id.in_([r.id for r in batch])).order_by(Answer.id)):
-        given[response_id][key].append(code if code is not None else
-                                       (redact(text) if text is not None else number))
+        given.setdefault(response_id, {}).setdefault(key, []).append(
+            code if code is not None else (redact(text) if text is not None else number))
     for n, response in enumerate(batch, start=start + 1):
-        version_number, labels = columns.labels(response.version_id)
-        row: list[Any] = [n, version_number, response.submitted_at.date().isoformat(),
-                          response.language, response.source,
-                          links.get(response.link_id, "") if response.link_id else ""]
-        answered = given.get(response.id, {})
-        for question in columns.questions:
-            values = answered.get(question.key, ())
-            if question.is_choice:
-                names = labels.get(question.key, {})
-                row.append(";".join(str(v) for v in values))
-                row.append("; ".join(names.get(str(v), str(v)) for v in values))
+        plan = columns.plan(response.version_id)
+        row = plan.empty.copy()  # "" for every question not answered
+        row[0:6] = [n, plan.number, response.submitted_at.date().isoformat(),
+                    _safe(response.language), _safe(response.source),
+                    links.get(response.link_id, "") if response.link_id else ""]
+        for key, values in given.get(response.id, {}).items():
+            slot = plan.slots.get(key)
+            if slot is None:
+                continue  # a key no version has (not a column)
+            index, is_choice, names = slot
+            if is_choice:
+                row[index] = safe_cell(";".join(str(v) for v in values))
+                row[index + 1] = safe_cell("; ".join(names.get(str(v), str(v))
+                                                     for v in values))
             elif len(values) == 1 and isinstance(values[0], int | float):
-                row.append(values[0])
+                row[index] = values[0]
             else:
-                row.append(" ".join(str(v) for v in values))
-        yield [safe_cell(cell) if isinstance(cell, str) else cell for cell in row]
+                row[index] = safe_cell(" ".join(str(v) for v in values))
+        yield row
+
+
+def _safe(value: Any) -> Any:
+    return safe_cell(value) if isinstance(value, str) else value
 
 
 DICTIONARY_HEADER = ["survey_version", "question_key", "question", "type", "code", "label"]
@@ -183,9 +204,11 @@ TOO_FEW = ("Fewer than {n} responses match these filters, so no responses are gi
            "widen the filters.")
 
 
-def as_csv(header: list[str], body: Iterator[list[Any]], threshold: int) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
+def as_csv(header: list[str], body: Iterator[list[Any]], threshold: int) -> IO[bytes]:
+    """A temporary file, rewound, for the route to stream: rows go to disk as they come."""
+    out = tempfile.TemporaryFile(prefix="surveyapp-export-", suffix=".csv")
+    text = io.TextIOWrapper(out, encoding="utf-8", newline="")
+    writer = csv.writer(text)
     writer.writerow(header)
     wrote = False
     for row in body:
@@ -193,28 +216,26 @@ def as_csv(header: list[str], body: Iterator[list[Any]], threshold: int) -> str:
         wrote = True
     if not wrote:
         writer.writerow([TOO_FEW.format(n=threshold)])
-    return out.getvalue()
+    text.flush()
+    text.detach()
+    out.seek(0)
+    return out
 
 
 def as_xlsx(header: list[str], body: Iterator[list[Any]], columns: Columns,
-            threshold: int) -> bytes:
-    """Two sheets: responses and the data dictionary. Write-only mode: rows stream to
-    the file, so 100,000 responses fit in memory."""
-    from openpyxl import Workbook
+            threshold: int) -> IO[bytes]:
+    """Two sheets, responses and the data dictionary, streamed to a temporary file by
+    XlsxWriter in constant-memory mode (surveyapp/xlsx.py)."""
+    from surveyapp.xlsx import workbook
 
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("Responses")
-    sheet.append(header)
-    wrote = False
-    for row in body:
-        sheet.append(row)
-        wrote = True
-    if not wrote:
-        sheet.append([TOO_FEW.format(n=threshold)])
-    dictionary = book.create_sheet("Data dictionary")
-    dictionary.append(DICTIONARY_HEADER)
-    for row in dictionary_rows(columns):
-        dictionary.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    def responses() -> Iterator[list[Any]]:
+        yield header
+        wrote = False
+        for row in body:
+            yield row
+            wrote = True
+        if not wrote:
+            yield [TOO_FEW.format(n=threshold)]
+
+    return workbook([("Responses", responses()),
+                     ("Data dictionary", [DICTIONARY_HEADER, *dictionary_rows(columns)])])

@@ -58,13 +58,14 @@ def difference_sentence(difference: Any) -> str:
 def _theme_filters(survey_id: int, filters: Filters) -> dict[str, Any]:
     narrowed = filters.link_id is not None or filters.partner_id is not None
     return {"start": filters.date_from, "end": filters.date_to,
-            "link_ids": link_ids(survey_id, filters) if narrowed else None}
+            "link_ids": link_ids(survey_id, filters) if narrowed else None,
+            "version_id": filters.version_id}
 
 
 def themes_for(survey: Survey, filters: Filters, threshold: int,
                quotes: bool = False) -> Themes:
-    """From surveyapp.themes.summary (issue 5). The themes carry no survey version, so a
-    version filter does not narrow them (the pages say so)."""
+    """From surveyapp.themes.summary (issue 5), narrowed by every filter the other figures
+    are: dates, partner or link, and survey version."""
     try:
         from surveyapp.themes import summary
     except ImportError:  # pragma: no cover - the themes summary is part of the app

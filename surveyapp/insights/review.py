@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 
-from flask import Response, abort, current_app, render_template, request
+from flask import Response, abort, current_app, render_template, request, send_file
 from sqlalchemy import select
 
 from surveyapp.auth.access import audit, roles_required
@@ -16,6 +16,7 @@ from surveyapp.insights.queries import Filters
 from surveyapp.insights.routes import Page, _filters, _own_partner, _survey_or_404
 from surveyapp.models import DistributionLink, Role, Survey, SurveyVersion
 from surveyapp.themes.pipeline import waiting
+from surveyapp.xlsx import XLSX_MIMETYPE
 
 
 def review_filters(survey: Survey) -> Filters:
@@ -107,13 +108,12 @@ def export_responses(survey_id: int, format: str) -> Page:  # noqa: A002 - the U
     audit("export_responses", target=survey.key, format=format,
           filters={k: v for k, v in request.args.items()})
     name = f"responses-{survey.key}.{format}"
-    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
     if format == "csv":
-        return Response(exports.as_csv(columns.header, body, threshold),
-                        mimetype="text/csv", headers=headers)
-    return Response(exports.as_xlsx(columns.header, body, columns, threshold),
-                    mimetype="application/vnd.openxmlformats-officedocument."
-                             "spreadsheetml.sheet", headers=headers)
+        return send_file(exports.as_csv(columns.header, body, threshold),
+                         mimetype="text/csv; charset=utf-8", as_attachment=True,
+                         download_name=name)
+    return send_file(exports.as_xlsx(columns.header, body, columns, threshold),
+                     mimetype=XLSX_MIMETYPE, as_attachment=True, download_name=name)
 
 
 # --- the printable review pack -----------------------------------------------------------

@@ -13,7 +13,17 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -42,6 +52,7 @@ from surveyapp.themes.comments import (
     translation_count,
     translation_queue,
 )
+from surveyapp.xlsx import XLSX_MIMETYPE
 
 STAFF = (Role.ADMIN, Role.REVIEWER)
 FFT_LABELS = {"1": "Very good", "2": "Good", "3": "Neither good nor poor", "4": "Poor",
@@ -221,7 +232,10 @@ def _analysis_of(survey: Survey, analysis_id: int) -> CommentAnalysis:
 def _back(default: str) -> str:
     """Back to the page the form was on (same site only)."""
     target = request.form.get("next", "")
-    return target if target.startswith("/") and not target.startswith("//") else default
+    # Browsers read "/\host" and "/<tab>/host" as "//host", another site.
+    same_site = target.startswith("/") and not target.startswith("//") \
+        and "\\" not in target and target.isprintable()
+    return target if same_site else default
 
 
 @bp.post("/surveys/<int:survey_id>/comments/<int:analysis_id>/themes")
@@ -356,8 +370,8 @@ def emerging_page(survey_id: int) -> Page:
 def review_phrase(survey_id: int, phrase_id: int) -> Page:
     """Dismiss a recurring phrase, or promote it into a theme of this survey: it is kept
     in the database with the phrase as its pattern (the framework file is never written
-    at run time), and the survey's comments are queued to be analysed again so that the
-    worker finds it in them; reviewers' own edits are kept."""
+    at run time), and the survey's comments that contain it are queued to be analysed
+    again so that the worker finds it in them; reviewers' own edits are kept."""
     survey = _survey(survey_id)
     phrase = db.session.get(EmergingPhrase, phrase_id)
     if phrase is None or phrase.survey_id != survey.id:
@@ -366,7 +380,7 @@ def review_phrase(survey_id: int, phrase_id: int) -> Page:
     if action == "promote":
         phrase.promoted, phrase.dismissed = True, False
         db.session.commit()
-        queued = pipeline.mark_outdated(db.session, survey_id=survey.id, everything=True)
+        queued = pipeline.mark_containing(db.session, survey.id, phrase.phrase)
         audit("phrase_promoted", target=phrase.phrase[:200], survey=survey.key)
         flash(_("“%(phrase)s” is now a theme. %(count)s comments are queued to be analysed "
                 "again to find it.", phrase=phrase.phrase, count=queued))
@@ -408,7 +422,5 @@ def export_comments_xlsx(survey_id: int) -> Page:
     survey, rows, counts = _export(survey_id)
     body = export_xlsx(rows, counts)
     audit("export_coded_comments", target=survey.key, format="xlsx")
-    return Response(
-        body, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition":
-                 f'attachment; filename="coded-comments-{survey.key}.xlsx"'})
+    return send_file(body, mimetype=XLSX_MIMETYPE, as_attachment=True,
+                     download_name=f"coded-comments-{survey.key}.xlsx")

@@ -19,6 +19,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from surveyapp.auth.access import audit, own_partner_or_404, roles_required
 from surveyapp.demographics import ETHNIC_GROUPS
+from surveyapp.deployment import public_url
 from surveyapp.extensions import db
 from surveyapp.models import (
     DistributionLink,
@@ -296,19 +297,31 @@ def poster(link_id: int) -> Page:
     offered = [code for code in (version.definition.get("languages", []) if version else [])
                if code in interface]
     toolbar = render_template("partners/print_toolbar.html", link=link)
-    english = None
+    # "You said, we did": the public page of what is changing, printed for people to type
+    # (left to right and never translated, inside text that may run right to left; in a
+    # narrow column it breaks after a slash rather than anywhere).
+    address = qr.short_url(public_url("yousaid.public_page", survey_key=link.survey.key))
+    changes_url = Markup('<span class="app-poster__changes-url" dir="ltr" translate="no">'
+                         '{}</span>').format(Markup("/<wbr>").join(address.split("/")))
+    english = changes_english = None
     if language != "en":
         with force_locale("en"):
             english = render_template("partners/poster_text.html", heading="h2",
                                       survey_languages=offered)
+            changes_english = render_template("partners/poster_text.html", part="changes",
+                                              changes_url=changes_url)
     with force_locale(language):
         main = render_template("partners/poster_text.html", heading="h1",
                                survey_languages=offered)
+        changes = render_template("partners/poster_text.html", part="changes",
+                                  changes_url=changes_url)
         return render_template(
             "partners/poster.html", link=link, short_url=qr.short_url(url),
             survey_languages=offered,
             toolbar=Markup(toolbar), main=Markup(main),  # noqa: S704  # nosec B704 - our own templates
             english=Markup(english) if english else None,  # noqa: S704  # nosec B704
+            changes=Markup(changes),  # noqa: S704  # nosec B704
+            changes_english=Markup(changes_english) if changes_english else None,  # noqa: S704  # nosec B704
             qr_code=qr.inline_svg(url, "app-qr app-qr--poster"))
 
 

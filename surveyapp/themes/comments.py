@@ -13,7 +13,7 @@ import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import IO, Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -155,26 +155,23 @@ def export_csv(rows: Iterable[dict[str, Any]]) -> str:
     return out.getvalue()
 
 
-def export_xlsx(rows: Iterable[dict[str, Any]], summary: list[Any]) -> bytes:
+def export_xlsx(rows: Iterable[dict[str, Any]], summary: list[Any]) -> IO[bytes]:
     """A workbook: the coded comments, and the themes ranked (small numbers left
-    blank). Strings are written as text, never as formulas."""
-    from openpyxl import Workbook  # only exports need it
+    blank). Strings are written as text, never as formulas; rows stream to a temporary
+    file (surveyapp/xlsx.py), handed back rewound."""
+    from surveyapp.xlsx import workbook  # only exports need it
 
-    book = Workbook(write_only=True)
-    comments = book.create_sheet("Coded comments")
-    comments.append(EXPORT_COLUMNS)
-    for row in rows:
-        comments.append([_safe(row[column]) for column in EXPORT_COLUMNS])
-    themes = book.create_sheet("Themes")
-    themes.append(["theme", "label", "respondents", "negative", "positive"])
-    for t in summary:
-        themes.append([t.theme_code, _safe(t.label),
-                       "fewer than threshold" if t.respondents is None else t.respondents,
-                       "" if t.negative is None else t.negative,
-                       "" if t.positive is None else t.positive])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    def comments() -> Iterator[list[Any]]:
+        yield EXPORT_COLUMNS
+        for row in rows:
+            yield [_safe(row[column]) for column in EXPORT_COLUMNS]
+
+    themes = [["theme", "label", "respondents", "negative", "positive"]]
+    themes += [[t.theme_code, _safe(t.label),
+                "fewer than threshold" if t.respondents is None else t.respondents,
+                "" if t.negative is None else t.negative,
+                "" if t.positive is None else t.positive] for t in summary]
+    return workbook([("Coded comments", comments()), ("Themes", themes)])
 
 
 def month_label(value: date | datetime | None) -> str:

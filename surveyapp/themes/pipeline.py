@@ -514,6 +514,33 @@ def mark_outdated(session: Session, fw: ActiveFramework | None = None,
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
+def mark_containing(session: Session, survey_id: int, phrase: str, batch: int = 2000) -> int:
+    """Queue again only this survey's analysed comments in which ``phrase`` appears (in the
+    English text, or in the English translation of a comment in another language): a
+    promoted phrase can change nothing else. Matched the way the worker will match it, on
+    the normalised text, so text-speak ("mw" for "midwife") is found too. Committed."""
+    pattern = re.compile(th.phrase_regex(th.normalise(phrase)))
+    ca = CommentAnalysis
+    found: list[int] = []
+    last = 0
+    while True:
+        rows = session.execute(
+            select(ca.id, Answer.text, ca.translation).join(Answer, Answer.id == ca.answer_id)
+            .where(ca.survey_id == survey_id, ca.analysed_at.is_not(None), ca.id > last)
+            .order_by(ca.id).limit(batch)).all()
+        if not rows:
+            break
+        last = rows[-1][0]
+        found.extend(row_id for row_id, text, translation in rows
+                     if pattern.search(th.normalise(translation or text or "")))
+    for start in range(0, len(found), batch):
+        session.execute(update(ca).where(ca.id.in_(found[start:start + batch]))
+                        .values(analysed_at=None),
+                        execution_options={"synchronize_session": False})
+    session.commit()
+    return len(found)
+
+
 def reanalyse(session: Session, survey_id: int | None = None, batch_size: int = 200,
               fw: ActiveFramework | None = None, everything: bool = False) -> Counts:
     """Re-analyse comments whose stored framework version is not the loaded one (or all

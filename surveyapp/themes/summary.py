@@ -16,8 +16,8 @@ by group, tested and corrected in surveyapp/analysis/theme_differences.py).
 Filters (keyword arguments of every function): ``start`` and ``end`` (dates, both
 included; a datetime ``end`` is excluded), ``link_ids`` (only responses through these
 links), ``fft`` (only respondents whose Friends and Family Test answer is this code, "1"
-very good … "5" very poor) and ``group`` (``(dimension, group_code)``: only respondents in
-that demographic group).
+very good … "5" very poor), ``group`` (``(dimension, group_code)``: only respondents in
+that demographic group) and ``version_id`` (only responses to that survey version).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 from surveyapp.analysis import theme_differences
 from surveyapp.analysis.themes import NEGATIVE, POSITIVE
 from surveyapp.demographics import DEMOGRAPHIC_QUESTIONS, PREFER_NOT_TO_SAY
-from surveyapp.models import Answer, CommentAnalysis, CommentTheme, EmergingPhrase
+from surveyapp.models import Answer, CommentAnalysis, CommentTheme, EmergingPhrase, Response
 from surveyapp.population import (
     AGE_BAND,
     DEPRIVATION_DECILE,
@@ -151,7 +151,7 @@ def rating_key(session: Session, survey_id: int) -> str | None:
 def narrow(session: Session, query: Select, rows: Any, survey_id: int, *,
             start: date | datetime | None = None, end: date | datetime | None = None,
             link_ids: Iterable[int] | None = None, fft: str | None = None,
-            group: tuple[str, str] | None = None) -> Select:
+            group: tuple[str, str] | None = None, version_id: int | None = None) -> Select:
     """``query`` over ``rows`` (CommentTheme or CommentAnalysis, which carry their
     response's survey, link and hour) narrowed by the filters."""
     query = query.where(rows.survey_id == survey_id)
@@ -174,6 +174,10 @@ def narrow(session: Session, query: Select, rows: Any, survey_id: int, *,
                 Answer.survey_id == survey_id,
                 Answer.question_key == (dimension_question(dimension) or ""),
                 Answer.option_code.in_(option_codes_of_group(dimension, code)))))
+    if version_id is not None:
+        query = query.where(rows.response_id.in_(
+            select(Response.id).where(Response.survey_id == survey_id,
+                                      Response.version_id == version_id)))
     return query
 
 
@@ -209,6 +213,7 @@ class ThemeCount:
 def theme_counts(session: Session, survey_id: int, *, start: date | datetime | None = None,
                  end: date | datetime | None = None, link_ids: Iterable[int] | None = None,
                  fft: str | None = None, group: tuple[str, str] | None = None,
+                 version_id: int | None = None,
                  threshold: int = DEFAULT_THRESHOLD) -> list[ThemeCount]:
     """Every theme raised at all, ranked by the number of respondents raising it (most
     first; themes with a hidden count last, in framework order). One GROUP BY."""
@@ -219,7 +224,7 @@ def theme_counts(session: Session, survey_id: int, *, start: date | datetime | N
         func.count(func.distinct(case((ct.sentiment == NEGATIVE, ct.response_id)))),
         func.count(func.distinct(case((ct.sentiment == POSITIVE, ct.response_id)))),
     ).where(ct.removed_by_reviewer.is_(False)).group_by(ct.theme_code), ct, survey_id,
-        start=start, end=end, link_ids=link_ids, fft=fft, group=group)
+        start=start, end=end, link_ids=link_ids, fft=fft, group=group, version_id=version_id)
     return _ranked(session, survey_id, session.execute(query).tuples().all(), threshold)
 
 
@@ -335,6 +340,7 @@ def group_differences(session: Session, survey_id: int, dimension: str, *,
                       start: date | datetime | None = None,
                       end: date | datetime | None = None,
                       link_ids: Iterable[int] | None = None, fft: str | None = None,
+                      version_id: int | None = None,
                       threshold: int = DEFAULT_THRESHOLD) -> list[GroupDifference]:
     """For every theme and every group of ``dimension``, the share of the group's
     commenting respondents who raised the theme negatively against everyone else's,
@@ -343,7 +349,8 @@ def group_differences(session: Session, survey_id: int, dimension: str, *,
     question = dimension_question(dimension)
     if question is None:
         return []
-    filters = {"start": start, "end": end, "link_ids": link_ids, "fft": fft}
+    filters = {"start": start, "end": end, "link_ids": link_ids, "fft": fft,
+               "version_id": version_id}
     ca, ct = CommentAnalysis, CommentTheme
     analysed = [ca.framework_version.is_not(None), ca.needs_translation.is_(False)]
     respondents: dict[str, int] = {}

@@ -83,6 +83,52 @@ def test_a_partner_makes_a_link_and_its_poster_and_qr_code_work(live_server, new
     assert not page.locator(".app-print-toolbar").is_visible()
     box = page.locator(".app-poster svg").bounding_box()
     assert box is not None and box["width"] >= 8 * CM and abs(box["width"] - box["height"]) < 1
+    # Where to see what is changing ("you said, we did"), in Urdu and in English, sits on
+    # either side of the code, so the poster still fits one page.
+    changes = page.locator(".app-poster__changes")
+    assert changes.count() == 2
+    assert "/you-said-we-did/" in changes.nth(1).inner_text()
+    for n in range(2):
+        side = changes.nth(n).bounding_box()
+        assert side is not None and side["y"] < box["y"] + box["height"]
+        assert side["y"] + side["height"] > box["y"]  # level with the code, not below it
+    assert changes.nth(0).bounding_box()["x"] > box["x"]  # Urdu on the right
+    assert changes.nth(1).bounding_box()["x"] < box["x"]  # English on the left
     pdf = page.pdf(prefer_css_page_size=True)
     assert re.findall(rb"/MediaBox \[0 0 (\d+)\.?\d* (\d+)", pdf) == [(b"594", b"841")]  # A4
     assert len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf)) == 1  # all of it on one sheet
+
+
+@pytest.mark.markup_only
+def test_a_poster_in_every_language_prints_on_one_a4_sheet(live_server, new_context):
+    """Each shipped language's poster (its words, English beside them, the code, the
+    address and where to see what is changing) fits one A4 page. Long translations are
+    what push a poster onto a second sheet."""
+    from config import LANGUAGES
+
+    with live_server.app.app_context():
+        make_user("admin.posters@example.org", Role.ADMIN)
+        template = db.session.scalar(select(DistributionLink))
+        links = {}
+        for n, lang in enumerate(LANGUAGES):
+            link = DistributionLink(survey_id=template.survey_id, partner_id=template.partner_id,
+                                    code=f"poster{n:02d}x", label=f"Poster in {lang}",
+                                    default_language=lang)
+            db.session.add(link)
+            db.session.flush()
+            links[lang] = link.id
+        db.session.commit()
+        db.session.remove()
+    page = new_context().new_page()
+    page.goto(live_server("/staff/login"))
+    page.fill("#email", "admin.posters@example.org")
+    page.fill("#password", PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(re.compile(r"/staff/$"))
+    page.emulate_media(media="print")
+    sheets = {}
+    for lang, link_id in links.items():
+        page.goto(live_server(f"/partners/links/{link_id}/poster"))
+        pdf = page.pdf(prefer_css_page_size=True)
+        sheets[lang] = len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf))
+    assert {lang: n for lang, n in sheets.items() if n != 1} == {}, sheets

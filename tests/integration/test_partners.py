@@ -472,6 +472,29 @@ def test_a_poster_for_a_link_in_the_phones_language_is_in_english_only(world, mv
     assert languages == [html_lang(code) for code in LANGUAGES]  # all that are offered
 
 
+def test_a_poster_gives_the_address_of_the_you_said_we_did_page(app, world, mvp):
+    """In each of its languages the poster says where to see what is changing, with the
+    public page's address, printed left to right and never translated."""
+    with app.app_context():
+        key = db.session.get(DistributionLink, world["urdu"]).survey.key
+    address = f"http://localhost/you-said-we-did/{key}"
+    page = soup(mvp.get(f"/partners/links/{world['urdu']}/poster"))
+    lines = page.select(".app-poster__changes")
+    assert len(lines) == 2  # Urdu, and English beside it
+    for line in lines:
+        url = line.select_one(".app-poster__changes-url")
+        assert url.get_text() == address
+        assert len(url.find_all("wbr")) == address.count("/")  # it breaks after a slash
+        assert (url["dir"], url["translate"]) == ("ltr", "no")
+    english = page.select_one(".app-poster__changes[lang=en]")
+    assert english["dir"] == "ltr"
+    assert " ".join(english.get_text().split()) == (
+        "See what is changing because of what women and families told us: " + address)
+    assert mvp.get(f"/you-said-we-did/{key}").status_code == 200  # the page is there
+    page = soup(mvp.get(f"/partners/links/{world['phone']}/poster"))  # English only
+    assert [u.get_text() for u in page.select(".app-poster__changes-url")] == [address]
+
+
 def test_posters_print_on_a4_with_the_code_9cm_wide():
     from pathlib import Path
 

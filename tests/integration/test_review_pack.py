@@ -8,6 +8,7 @@ import io
 import os
 import shutil
 import subprocess
+import sys
 
 import pytest
 from bs4 import BeautifulSoup
@@ -137,5 +138,25 @@ def test_without_chromium_the_pdf_route_points_to_the_printable_page(
     response = reviewer.get(f"/insights/surveys/{fixture_survey}/pack.pdf")
     assert response.status_code == 503
     assert f"/insights/surveys/{fixture_survey}/pack" in response.get_data(True)
+
+
+def test_without_playwright_the_pdf_route_says_to_print_from_the_browser(
+        app, reviewer, fixture_survey, monkeypatch):
+    """Production installs no test extras: `import playwright` fails (a None entry in
+    sys.modules makes the import raise ImportError), whatever Chromium is there."""
+    monkeypatch.setitem(sys.modules, "playwright", None)
+    monkeypatch.setitem(sys.modules, "playwright.sync_api", None)
+    assert not pdf.available()
+    response = reviewer.get(f"/insights/surveys/{fixture_survey}/pack.pdf?from=2026-10-01")
+    assert response.status_code == 503
+    assert response.mimetype == "text/html"
+    page = BeautifulSoup(response.get_data(True), "html.parser")
+    assert "Print" in page.get_text() and "Save as PDF" in page.get_text()
+    link = page.find("a", string=lambda s: s and "printable review pack" in s)
+    assert link["href"] == f"/insights/surveys/{fixture_survey}/pack?from=2026-10-01"
+    assert reviewer.get(link["href"]).status_code == 200  # the page it points to prints
+    with app.app_context():  # nothing was exported, so nothing is in the audit log
+        assert db.session.scalar(select(AuditEvent.action).where(
+            AuditEvent.action == "export_review_pack")) is None
 
 
