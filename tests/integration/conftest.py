@@ -7,6 +7,8 @@ import pytest
 from surveyapp.demo import seed_demo
 from surveyapp.extensions import db
 from tests.integration.respondent import Respondent
+from tests.integration.review_fixture import FIXTURE_TODAY, make_fixture_survey
+from tests.integration.staff import sign_in
 
 
 @pytest.fixture
@@ -26,3 +28,22 @@ def demo(app):
 @pytest.fixture
 def respondent(client):
     return Respondent(client)
+
+
+# The review pack's fixture survey (tests/integration/review_fixture.py), for the test
+# modules about the overview and exports (test_review_pack.py adds actions to its own).
+
+
+@pytest.fixture
+def fixture_survey(app, demo, monkeypatch) -> int:
+    monkeypatch.setattr("surveyapp.insights.review.today", lambda: FIXTURE_TODAY)
+    with app.app_context():
+        return make_fixture_survey()
+
+
+@pytest.fixture
+def reviewer(app, fixture_survey):
+    """A test client signed in as the fixture survey's reviewer."""
+    client = app.test_client()
+    sign_in(client, "reviewer@example.nhs.uk")
+    return client

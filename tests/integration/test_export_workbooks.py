@@ -8,7 +8,6 @@ import csv
 import io
 import tracemalloc
 
-import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
@@ -16,22 +15,6 @@ from surveyapp import xlsx
 from surveyapp.extensions import db
 from surveyapp.insights import exports
 from surveyapp.models import DistributionLink
-from tests.integration.review_fixture import FIXTURE_TODAY, make_fixture_survey
-from tests.integration.staff import sign_in
-
-
-@pytest.fixture
-def fixture_survey(app, demo, monkeypatch):
-    monkeypatch.setattr("surveyapp.insights.review.today", lambda: FIXTURE_TODAY)
-    with app.app_context():
-        return make_fixture_survey()
-
-
-@pytest.fixture
-def reviewer(app, fixture_survey):
-    client = app.test_client()
-    sign_in(client, "reviewer@example.nhs.uk")
-    return client
 
 
 def get_csv(client, survey_id, query=""):

@@ -6,29 +6,13 @@ from __future__ import annotations
 import csv
 import io
 
-import pytest
 from bs4 import BeautifulSoup
 from openpyxl import load_workbook
 from sqlalchemy import select
 
 from surveyapp.extensions import db
 from surveyapp.models import AuditEvent, DistributionLink
-from tests.integration.review_fixture import FIXTURE_TODAY, make_fixture_survey
 from tests.integration.staff import make_user, sign_in
-
-
-@pytest.fixture
-def fixture_survey(app, demo, monkeypatch):
-    monkeypatch.setattr("surveyapp.insights.review.today", lambda: FIXTURE_TODAY)
-    with app.app_context():
-        return make_fixture_survey()
-
-
-@pytest.fixture
-def reviewer(app, fixture_survey):
-    client = app.test_client()
-    sign_in(client, "reviewer@example.nhs.uk")
-    return client
 
 
 def csv_rows(client, survey_id, query=""):

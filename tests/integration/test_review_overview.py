@@ -2,18 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
 from bs4 import BeautifulSoup
 
-from tests.integration.review_fixture import EXPECTED, FIXTURE_TODAY, make_fixture_survey
+from tests.integration.review_fixture import EXPECTED
 from tests.integration.staff import sign_in
-
-
-@pytest.fixture
-def fixture_survey(app, demo, monkeypatch):
-    monkeypatch.setattr("surveyapp.insights.review.today", lambda: FIXTURE_TODAY)
-    with app.app_context():
-        return make_fixture_survey()
 
 
 def overview(app, survey_id, query=""):
