@@ -30,10 +30,12 @@ Two-way tables (respondents by link and by group, with row totals, column totals
 the overall total) are protected by :func:`protect_two_way`, by the same rules read along
 every row and every column; see its docstring.
 
+One-way tables shown together whose rows count the same people grouped differently (the
+ethnic group tables) are protected together by :func:`protect_related`.
+
 What this does not cover: totals under the threshold (callers show those as "fewer
 than ..." and pass ``total_shown=False``, see :func:`shown_total`), tables with more than
-two dimensions, and linking several tables that share cells (beyond a two-way table and
-the one-way table of its column totals, which :func:`protect_two_way` keeps in step).
+two dimensions, and linking several tables that share cells beyond those two cases.
 Callers should not show a breakdown at all when its total is under the threshold (with,
 say, 3 responses in total, "all 3 are Asian" singles them out even if each cell says
 "fewer than 5").
@@ -42,7 +44,7 @@ say, 3 responses in total, "all 3 are Asian" singles them out even if each cell 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -70,12 +72,14 @@ class Protected:
 
 
 def protect(counts: Mapping[str, int], threshold: int,
-            total_shown: bool = True) -> Protected:
+            total_shown: bool = True, hidden: Iterable[str] = ()) -> Protected:
     """Hide every count under ``threshold`` and whatever else would let one be worked out.
 
     ``counts`` must be the whole table: its values add up to the total that is shown next
     to it (when ``total_shown``). A ``threshold`` of 1 or less hides nothing. Negative
-    counts are a programming error (ValueError).
+    counts are a programming error (ValueError). ``hidden``: cells that must be hidden
+    whatever their size (another table sharing their people needs it, see
+    :func:`protect_related`); they too are kept from being worked out.
     """
     if any(value < 0 for value in counts.values()):
         raise ValueError("counts cannot be negative")
@@ -83,9 +87,9 @@ def protect(counts: Mapping[str, int], threshold: int,
     if threshold <= 1:
         return Protected(cells=values, reasons={})
     small = [key for key, value in values.items() if 0 < value < threshold]
-    secondary: list[str] = []
+    secondary: list[str] = [key for key in hidden if values.get(key, 0) >= threshold]
     total = sum(values.values()) if total_shown else None
-    while small and _pinned(values, small, secondary, threshold, total):
+    while (small or secondary) and _pinned(values, small, secondary, threshold, total):
         candidates = [key for key, value in values.items()
                       if value >= threshold and key not in secondary]
         if not candidates:
@@ -165,6 +169,165 @@ def _pinned(values: Mapping[str, int], small: list[str], secondary: list[str],
             return True
     return False
 
+
+
+def protect_related(tables: Sequence[Mapping[str, frozenset[str]]], people: Mapping[str, int],
+                    threshold: int) -> list[Protected]:
+    """Protect several one-way tables shown together whose cells count the same people.
+
+    Each table maps its row keys to the "atoms" the row adds up (for ethnic group: the 19
+    answer codes, "prefer not to say" and "not answered"); ``people`` counts each atom.
+    Every table adds up to the same total. One table alone is protected by
+    :func:`protect`; shown side by side, one table's row can give away a small number in
+    another: "Asian" in the census's five groups holds Chinese and the NHS maternity
+    statistics' "Asian" does not, so the difference between the two is the number of
+    Chinese respondents; a row hidden in one table and the same people shown in another
+    undo the hiding.
+
+    So, until nothing changes: for every row shown in one table and the rows of another
+    table that lie inside it, what a reader can subtract (the row minus the shown rows
+    inside it: the hidden rows inside it and the people in it that no row inside it
+    covers) must not pin any of those down; if it does, more rows inside it are hidden,
+    or, where that cannot help, the containing row itself. And where a row is hidden as
+    small, the rows inside it could be pinned by their own "fewer than" labels (a small
+    row with as many non-zero rows inside it as the threshold less one: each must be 1):
+    those are hidden with no label (WITHHELD: "not shown", zeros too). Rows are only
+    ever added to the hidden ones, so this ends.
+
+    Last, an exact check by linear programming: if a small group could still be narrowed
+    down to one number from everything shown, the most detailed table is withheld, and if
+    that is not enough, every table.
+    """
+    values = [{key: sum(people.get(atom, 0) for atom in atoms) for key, atoms in t.items()}
+              for t in tables]
+    forced: list[set[str]] = [set() for _ in tables]
+    unlabelled: list[set[str]] = [set() for _ in tables]
+    while True:
+        result = [_without_labels(protect(v, threshold, hidden=f), u)
+                  for v, f, u in zip(values, forced, unlabelled, strict=True)]
+        changed = False
+        for i, table in enumerate(tables):
+            for key, atoms in table.items():
+                if result[i].reason(key) == SMALL:
+                    # "Fewer than 5" Asian respondents and four Asian groups each "fewer
+                    # than 5" means one in each. Where the rows inside a small row would
+                    # be pinned like that, they are shown as "not shown", zeros included.
+                    for j, other in enumerate(tables):
+                        inside = {k for k, a in other.items() if a and a <= atoms and j != i}
+                        labelled = [k for k in inside - unlabelled[j] if values[j][k] > 0]
+                        if labelled and len(labelled) >= threshold - 1:
+                            unlabelled[j] |= inside
+                            changed = True
+                if result[i].cells[key] is None:
+                    # A hidden row must not be the sum of rows shown in another table.
+                    for j, other in enumerate(tables):
+                        inside = [k for k, a in other.items() if a and a <= atoms and j != i]
+                        if not inside or frozenset().union(*(other[k] for k in inside)) \
+                                != atoms or any(result[j].cells[k] is None for k in inside):
+                            continue
+                        shown = [k for k in inside if values[j][k] > 0]
+                        if shown:
+                            forced[j].add(min(shown, key=lambda k: values[j][k]))
+                            changed = True
+                    continue
+                for j, other in enumerate(tables):
+                    if j == i:
+                        continue
+                    inside = [k for k, a in other.items() if a and a <= atoms]
+                    hidden_inside = {k for k in inside if result[j].cells[k] is None}
+                    covered = frozenset().union(*(other[k] for k in inside))
+                    rest = sum(people.get(atom, 0) for atom in atoms - covered)
+                    if not hidden_inside and not 0 < rest < threshold:
+                        continue  # everything inside shown, and the rest is no small number
+                    part = {k: values[j][k] for k in inside}
+                    if rest:
+                        part[_REST] = rest
+                    check = protect(part, threshold, hidden={*hidden_inside, _REST})
+                    more = {k for k in inside if check.cells[k] is None} - hidden_inside
+                    if check.withheld:
+                        if key not in forced[i]:
+                            forced[i].add(key)  # nothing inside can help: hide the row
+                            changed = True
+                    elif more - forced[j]:
+                        forced[j] |= more
+                        changed = True
+        if not changed:
+            break
+    # The rules above stop the ways of subtracting one table from another; with several
+    # small rows in several tables, what is left can still narrow a small group down to
+    # one number. Linear programming finds any such group (the tables' rows are sums of
+    # the same people, so the bounds it finds are whole numbers); if one is found, the
+    # most detailed table is withheld, then all of them.
+    order = sorted(range(len(tables)), key=lambda n: -len(tables[n]))
+    for n in [None, order[0], *order[1:]]:
+        if n is not None:
+            result[n] = _all_withheld(result[n])
+        if not _pins_someone(tables, result, people, threshold):
+            return result
+    return result
+
+
+def _all_withheld(result: Protected) -> Protected:
+    return Protected(cells=dict.fromkeys(result.cells), reasons=dict.fromkeys(
+        result.cells, WITHHELD), withheld=True)
+
+
+def _pins_someone(tables: Sequence[Mapping[str, frozenset[str]]], result: Sequence[Protected],
+                  people: Mapping[str, int], threshold: int) -> bool:
+    """Can a reader of these tables, shown together with their total, narrow a small
+    group (a small answer, or a row hidden as small) down to one number?"""
+    from scipy.optimize import linprog
+
+    atoms = sorted(people)
+    index = {atom: n for n, atom in enumerate(atoms)}
+
+    def row(members: frozenset[str]) -> list[float]:
+        out = [0.0] * len(atoms)
+        for atom in members:
+            if atom in index:
+                out[index[atom]] = 1.0
+        return out
+
+    equal, equal_b = [[1.0] * len(atoms)], [float(sum(people.values()))]
+    upper: list[list[float]] = []
+    upper_b: list[float] = []
+    targets = [frozenset({a}) for a in atoms if 0 < people[a] < threshold]
+    for table, protected in zip(tables, result, strict=True):
+        for key, members in table.items():
+            shown, reason = protected.cells.get(key), protected.reason(key)
+            if shown is not None:
+                equal.append(row(members))
+                equal_b.append(float(shown))
+            elif reason == SMALL:
+                upper += [row(members), [-x for x in row(members)]]
+                upper_b += [float(threshold - 1), -1.0]
+                targets.append(members)
+            elif reason == SECONDARY:
+                upper.append([-x for x in row(members)])
+                upper_b.append(-float(threshold))
+    for members in dict.fromkeys(targets):
+        found = []
+        for direction in (1.0, -1.0):
+            outcome = linprog([direction * x for x in row(members)], A_eq=equal, b_eq=equal_b,
+                              A_ub=upper or None, b_ub=upper_b or None,
+                              bounds=[(0, None)] * len(atoms), method="highs")
+            if outcome.status != 0:
+                return True  # cannot tell: treat as pinned
+            found.append(outcome.fun * direction)
+        if found[1] - found[0] < 1 - 1e-7:
+            return True
+    return False
+
+
+_REST = "\0rest"  # the people in a row whom no row of the other table inside it covers
+
+
+def _without_labels(result: Protected, keys: set[str]) -> Protected:
+    """The result with these rows hidden and labelled WITHHELD (no range given)."""
+    if not keys or result.withheld:
+        return result
+    return Protected(cells={k: (None if k in keys else v) for k, v in result.cells.items()},
+                     reasons={**result.reasons, **dict.fromkeys(keys, WITHHELD)})
 
 # --- two-way tables ---------------------------------------------------------------------
 

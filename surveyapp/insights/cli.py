@@ -21,7 +21,7 @@ from surveyapp.insights.representation import (
     benchmarks_for,
     csv_rows,
     link_csv_rows,
-    representation,
+    representations,
 )
 from surveyapp.insights.summary import daily_count_differences, rebuild_all_daily_counts
 from surveyapp.models import PopulationBenchmark, Survey
@@ -58,7 +58,12 @@ def representation_command(survey_key: str, benchmark_name: str | None,
                                    "benchmark to the survey or pass --benchmark")
     threshold = current_app.config["SMALL_NUMBER_THRESHOLD"]
     counts = Counts(survey.id, Filters())
-    views = [representation(survey, b, Filters(), threshold, counts) for b in benchmarks]
+    # Protected together with every table the page shows, so that the command and the page
+    # cannot be played against each other.
+    shown = benchmarks_for(survey)
+    together = [*shown, *(b for b in benchmarks if b not in shown)]
+    views = [view for view in representations(survey, together, Filters(), threshold, counts)
+             if view.benchmark in benchmarks]
     if counts.responses < threshold:
         click.echo(f"Fewer than {threshold} responses: too few to break down safely.",
                    err=True)

@@ -21,7 +21,7 @@ from surveyapp.analysis.disclosure import Protected, completion_rate, protect, s
 from surveyapp.analysis.fft import FftScore, fft_score, is_fft_codes
 from surveyapp.extensions import db
 from surveyapp.insights.queries import Filters
-from surveyapp.insights.representation import Counts, benchmarks_for, representation
+from surveyapp.insights.representation import Counts, benchmarks_for, representations
 from surveyapp.models import (
     Answer,
     DailyAnswerCount,
@@ -227,8 +227,9 @@ def build_overview(survey: Survey, filters: Filters, threshold: int, today: date
     flags: list[str] = []
     if total >= threshold:
         counts = Counts(survey.id, filters)
-        for benchmark in benchmarks_for(survey, partner_id):
-            flags += representation(survey, benchmark, filters, threshold, counts).suggestions
+        for view in representations(survey, benchmarks_for(survey, partner_id), filters,
+                                    threshold, counts):
+            flags += view.suggestions
     return Overview(
         survey=survey, filters=filters, threshold=threshold,
         responses=shown_total(total, threshold),

@@ -18,7 +18,7 @@ from surveyapp.insights.representation import (
     Counts,
     RepresentationView,
     benchmarks_for,
-    representation,
+    representations,
 )
 from surveyapp.models import ReviewAction, Survey
 
@@ -126,8 +126,7 @@ def build_pack(survey: Survey, filters: Filters, threshold: int, today: date) ->
     views = []
     if not overview.too_few:
         counts = Counts(survey.id, filters)
-        views = [representation(survey, b, filters, threshold, counts)
-                 for b in benchmarks_for(survey)]
+        views = representations(survey, benchmarks_for(survey), filters, threshold, counts)
     themes = themes_for(survey, filters, threshold, quotes=True) if not overview.too_few \
         else Themes()
     return ReviewPack(survey=survey, filters=filters, threshold=threshold, made_on=today,

@@ -15,6 +15,7 @@ from surveyapp.analysis.disclosure import (
     Protected,
     ProtectedTable,
     protect,
+    protect_related,
     protect_two_way,
 )
 from surveyapp.analysis.representation import (
@@ -40,6 +41,10 @@ from surveyapp.population import (
     BIRTHS,
     DIMENSION_LABELS,
     DIMENSION_QUESTION,
+    ETHNIC_GROUP_5,
+    ETHNIC_GROUP_19,
+    GROUP_CODES,
+    MATERNITY_ETHNIC_GROUP,
     TO_GROUP,
     group_label,
 )
@@ -53,6 +58,7 @@ OTHER_GROUPS = "other_groups"
 ROW_LABELS = {NOT_STATED_ROW: "Prefer not to say", UNANSWERED_ROW: "Not answered",
               OTHER_GROUPS: "A group the population figures do not have"}
 PAPER = "Paper and imported responses"
+ETHNIC_DIMENSIONS = {ETHNIC_GROUP_19, ETHNIC_GROUP_5, MATERNITY_ETHNIC_GROUP}
 
 
 @dataclass(frozen=True)
@@ -208,11 +214,21 @@ class Counts:
         return self._links
 
 
-def representation(survey: Survey, benchmark: PopulationBenchmark, filters: Filters,
-                   threshold: int, counts_cache: Counts | None = None) -> RepresentationView:
+@dataclass(frozen=True)
+class _Table:
+    """A benchmark's table by group before protection: the comparison, the respondents
+    per row (the groups compared, then "prefer not to say", "not answered" and, when
+    any, a group the population figures do not have) and the answer codes each row adds up."""
+
+    result: Representation
+    counts: dict[str, int]
+    groups: list[str]
+    codes: dict[str, frozenset[str]]
+
+
+def _table(benchmark: PopulationBenchmark, cache: Counts) -> _Table:
     question = DIMENSION_QUESTION[benchmark.dimension]
     assert question is not None  # noqa: S101 - benchmarks_for() keeps answerable ones
-    cache = counts_cache or Counts(survey.id, filters)
     to_group = TO_GROUP[benchmark.dimension]
     counts = cache.by_code(question)
     not_stated = counts.pop(PREFER_NOT_TO_SAY, 0)
@@ -222,16 +238,89 @@ def representation(survey: Survey, benchmark: PopulationBenchmark, filters: Filt
     answered_other = sum(counts.values()) - sum(grouped.values())  # codes with no group
     unanswered = max(total - sum(counts.values()) - not_stated, 0) + answered_other
     result = compare(grouped, reference, not_stated=not_stated, unanswered=unanswered)
+    groups = [g.group for g in result.groups]
     table = {g.group: g.respondents for g in result.groups}
     table[NOT_STATED_ROW] = not_stated
     table[UNANSWERED_ROW] = unanswered
-    protected = protect(table, threshold)
-    reach = reach_table(benchmark, table, protected, cache.by_link(question), cache,
+    # Respondents in groups the population figures lack are not compared, but the page
+    # shows the total, so without a row of their own total minus the rows would count them.
+    others = sum(n for group, n in grouped.items() if group not in table)
+    if others:
+        table[OTHER_GROUPS] = others
+    codes = {group: frozenset(c for c in GROUP_CODES.get(ETHNIC_GROUP_19, ())
+                              if to_group(c) == group) for group in groups}
+    codes[NOT_STATED_ROW] = frozenset({PREFER_NOT_TO_SAY})
+    codes[UNANSWERED_ROW] = frozenset({UNANSWERED_ROW})
+    if others:
+        codes[OTHER_GROUPS] = frozenset(c for c in GROUP_CODES.get(ETHNIC_GROUP_19, ())
+                                        if to_group(c) is not None
+                                        and to_group(c) not in groups)
+    return _Table(result, table, groups, codes)
+
+
+def _split(table: _Table) -> tuple[dict[str, int], dict[str, int]]:
+    """The groups compared, and the other rows. The page gives each group's expected
+    number (its share of everyone who gave a compared group), so the sum of the groups is
+    known to a reader, and so is the sum of the other rows: each part is protected with
+    its own total."""
+    compared = {g: table.counts[g] for g in table.groups}
+    rest = {k: v for k, v in table.counts.items() if k not in compared}
+    return compared, rest
+
+
+def _protect_table(table: _Table, threshold: int) -> Protected:
+    compared, rest = _split(table)
+    return _merged(protect(compared, threshold), protect(rest, threshold))
+
+
+def _merged(*parts: Protected) -> Protected:
+    if parts[0].withheld:  # the groups themselves cannot be shown: nothing is
+        keys = [k for part in parts for k in part.cells]
+        return Protected(cells=dict.fromkeys(keys), reasons=dict.fromkeys(keys, WITHHELD),
+                         withheld=True)
+    return Protected(cells={k: v for part in parts for k, v in part.cells.items()},
+                     reasons={k: v for part in parts for k, v in part.reasons.items()})
+
+
+def representations(survey: Survey, benchmarks: list[PopulationBenchmark], filters: Filters,
+                    threshold: int, counts_cache: Counts | None = None
+                    ) -> list[RepresentationView]:
+    """One view per benchmark, as the page shows them together. Tables of ethnic group
+    (the 19 categories, the census's five groups, the NHS maternity statistics' groups)
+    count the same people grouped differently, so they are protected together: shown
+    side by side, one could otherwise give away a small number hidden in another (the
+    census's "Asian" holds Chinese respondents and the NHS's does not)."""
+    cache = counts_cache or Counts(survey.id, filters)
+    tables = [_table(b, cache) for b in benchmarks]
+    ethnic = [n for n, b in enumerate(benchmarks) if b.dimension in ETHNIC_DIMENSIONS]
+    protected: dict[int, Protected] = {}
+    if len(ethnic) > 1:
+        people = dict(cache.by_code(DIMENSION_QUESTION[ETHNIC_GROUP_19] or ""))
+        people = {code: people.get(code, 0)
+                  for code in [*GROUP_CODES[ETHNIC_GROUP_19], PREFER_NOT_TO_SAY]}
+        people[UNANSWERED_ROW] = cache.responses - sum(people.values())
+        parts = []
+        for n in ethnic:
+            for part in _split(tables[n]):
+                parts.append({k: tables[n].codes[k] for k in part})
+        joint = protect_related(parts, people, threshold)
+        for i, n in enumerate(ethnic):
+            protected[n] = _merged(joint[2 * i], joint[2 * i + 1])
+    return [_view(survey, b, t, threshold, cache, protected.get(n))
+            for n, (b, t) in enumerate(zip(benchmarks, tables, strict=True))]
+
+
+def _view(survey: Survey, benchmark: PopulationBenchmark, table: _Table, threshold: int,
+          cache: Counts, protected: Protected | None) -> RepresentationView:
+    question = DIMENSION_QUESTION[benchmark.dimension]
+    assert question is not None  # noqa: S101 - benchmarks_for() keeps answerable ones
+    protected = protected or _protect_table(table, threshold)
+    reach = reach_table(benchmark, table.counts, protected, cache.by_link(question), cache,
                         threshold)
-    return RepresentationView(survey=survey, benchmark=benchmark, result=result,
+    return RepresentationView(survey=survey, benchmark=benchmark, result=table.result,
                               protected=protected, threshold=threshold,
-                              suggestions=_suggestions(benchmark, result, threshold, protected,
-                                                       reach),
+                              suggestions=_suggestions(benchmark, table.result, threshold,
+                                                       protected, reach),
                               reach=reach)
 
 
@@ -239,13 +328,13 @@ def reach_table(benchmark: PopulationBenchmark, table: dict[str, int], protected
                 codes_by_link: dict[int | None, dict[str, int]], cache: Counts,
                 threshold: int) -> ReachTable | None:
     """The table by group (`table`, protected as `protected`) split by link, each link's
-    row counted exactly as `representation()` counts the whole table, plus a column for
+    row counted exactly as `representations()` counts the whole table, plus a column for
     respondents in groups the population figures lack (if any), so that a link's total
     is its number of responses and the overall total the page's. None if its columns
     would not add up to `table` (they always do for single-choice questions); the page
     then shows no table by link and names no link."""
     to_group = TO_GROUP[benchmark.dimension]
-    groups = list(table)
+    groups = [group for group in table if group != OTHER_GROUPS]
     counts: dict[int, dict[str, int]] = {}
     others = False
     for link in cache.links:
@@ -325,7 +414,10 @@ def csv_rows(view: RepresentationView) -> list[dict[str, Any]]:
                 "residual", "weight")},
             "flag": row["flag"],
         })
-    for key, label in ((NOT_STATED_ROW, "Prefer not to say"), (UNANSWERED_ROW, "Not answered")):
+    for key, label in ((NOT_STATED_ROW, "Prefer not to say"), (UNANSWERED_ROW, "Not answered"),
+                       (OTHER_GROUPS, ROW_LABELS[OTHER_GROUPS])):
+        if key not in view.protected.cells:
+            continue
         rows.append({"dimension": view.benchmark.dimension, "group": key, "label": label,
                      "respondents": _count_text(view.shown(key), view.protected.reason(key),
                                                 view.threshold),

@@ -23,7 +23,7 @@ from surveyapp.insights.representation import (
     benchmarks_for,
     csv_rows,
     link_csv_rows,
-    representation,
+    representations,
 )
 from surveyapp.models import DistributionLink, Role, Survey
 
@@ -98,8 +98,8 @@ def representation_page(survey_id: int) -> Page:
     filters = _filters(survey)
     threshold = current_app.config["SMALL_NUMBER_THRESHOLD"]
     counts = Counts(survey.id, filters)
-    views = [representation(survey, b, filters, threshold, counts)
-             for b in benchmarks_for(survey, _own_partner())]
+    views = representations(survey, benchmarks_for(survey, _own_partner()), filters,
+                            threshold, counts)
     link_query = select(DistributionLink).where(DistributionLink.survey_id == survey.id)
     if _own_partner() is not None:
         link_query = link_query.where(DistributionLink.partner_id == _own_partner())
@@ -125,8 +125,8 @@ def representation_csv(survey_id: int) -> Page:
     writer = csv.DictWriter(out, fieldnames=LINK_CSV_COLUMNS if by_link else CSV_COLUMNS)
     writer.writeheader()
     counts = Counts(survey.id, filters)
-    for benchmark in benchmarks_for(survey, _own_partner()):
-        view = representation(survey, benchmark, filters, threshold, counts)
+    for view in representations(survey, benchmarks_for(survey, _own_partner()), filters,
+                                threshold, counts):
         if counts.responses < threshold:
             break  # as on the page: too few responses to break down at all
         writer.writerows(link_csv_rows(view) if by_link else csv_rows(view))

@@ -368,3 +368,110 @@ def test_no_hidden_number_of_a_two_way_table_can_be_worked_out(counts, threshold
                    and entry not in known) != 1, (line, counts)
     # And the exact check: every hidden number could be at least two different values.
     assert_nothing_pinned(table, counts, threshold, known)
+
+
+# --- tables shown together that count the same people ---------------------------------------
+
+from surveyapp.demographics import (  # noqa: E402
+    ETHNIC_CODES,
+    ETHNICITY_TO_CENSUS_GROUP,
+    ETHNICITY_TO_MATERNITY_GROUP,
+)
+
+
+def _ethnic_tables(with_detail: bool) -> list[dict[str, frozenset[str]]]:
+    """The representation page's ethnic tables as sums of people: the census's five
+    groups, the NHS maternity statistics' five groups and (optionally) the 19 answers,
+    each with "prefer not to say" and "not answered"."""
+    extra = {"prefer_not_to_say": frozenset({"prefer_not_to_say"}),
+             "not_answered": frozenset({"not_answered"})}
+    tables = []
+    for mapping in (ETHNICITY_TO_CENSUS_GROUP, ETHNICITY_TO_MATERNITY_GROUP):
+        groups: dict[str, set[str]] = {}
+        for code in ETHNIC_CODES:
+            groups.setdefault(mapping[code], set()).add(code)
+        tables.append({g: frozenset(codes) for g, codes in groups.items()} | extra)
+    if with_detail:
+        tables.append({code: frozenset({code}) for code in ETHNIC_CODES} | extra)
+    return tables
+
+
+def related_ranges(tables, protected, people, threshold) -> dict[str, tuple[float, float]]:
+    """(lowest, highest) the number of people in each group could be, by linear
+    programming: a reader knows every shown row of every table, that every table adds up
+    to the same total (shown), and each hidden row's label."""
+    from scipy.optimize import linprog
+
+    atoms = sorted(people)
+    index = {a: i for i, a in enumerate(atoms)}
+    total = sum(people.values())
+    equations, constants = [[1.0] * len(atoms)], [float(total)]
+    upper, upper_b = [], []
+    for table, result in zip(tables, protected, strict=True):
+        for key, members in table.items():
+            row = [0.0] * len(atoms)
+            for atom in members:
+                row[index[atom]] = 1.0
+            shown = result.cells[key]
+            if shown is not None:
+                equations.append(row)
+                constants.append(float(shown))
+            elif result.reasons[key] == SMALL:
+                upper.append(row)
+                upper_b.append(float(threshold - 1))
+                upper.append([-x for x in row])
+                upper_b.append(-1.0)
+            elif result.reasons[key] == SECONDARY:
+                upper.append([-x for x in row])
+                upper_b.append(-float(threshold))
+            # WITHHELD: no label, so nothing is known but that it is 0 or more.
+    ranges = {}
+    for atom, i in index.items():
+        found = []
+        for direction in (1, -1):
+            objective = [0.0] * len(atoms)
+            objective[i] = direction
+            out = linprog(objective, A_eq=equations, b_eq=constants, A_ub=upper or None,
+                          b_ub=upper_b or None, bounds=[(0, None)] * len(atoms),
+                          method="highs")
+            assert out.status == 0, out.message  # the truth is feasible
+            found.append(out.fun * direction)
+        ranges[atom] = (found[0], found[1])
+    return ranges
+
+
+def test_the_census_and_nhs_asian_rows_no_longer_give_away_chinese_respondents():
+    people = dict.fromkeys([*ETHNIC_CODES, "prefer_not_to_say", "not_answered"], 0)
+    people.update(white_british=200, indian=20, pakistani=10, chinese=3, african=12, arab=6,
+                  other_ethnic_group=7, prefer_not_to_say=9, not_answered=5)
+    tables = _ethnic_tables(with_detail=False)
+    alone = [protect({k: sum(people[a] for a in atoms) for k, atoms in t.items()}, 5)
+             for t in tables]
+    # Each table alone shows its Asian row, and 33 - 30 = 3 Chinese respondents.
+    assert (alone[0].cells["asian"], alone[1].cells["asian"]) == (33, 30)
+    together = disclosure.protect_related(tables, people, 5)
+    low, high = related_ranges(tables, together, people, 5)["chinese"]
+    assert high - low >= 1
+
+
+@settings(max_examples=120, deadline=None)
+@given(counts=st.lists(st.integers(0, 9), min_size=len(ETHNIC_CODES) + 2,
+                       max_size=len(ETHNIC_CODES) + 2),
+       threshold=st.integers(3, 6), with_detail=st.booleans())
+def test_no_small_group_can_be_worked_out_from_tables_shown_together(counts, threshold,
+                                                                      with_detail):
+    people = dict(zip([*ETHNIC_CODES, "prefer_not_to_say", "not_answered"], counts,
+                      strict=True))
+    tables = _ethnic_tables(with_detail)
+    together = disclosure.protect_related(tables, people, threshold)
+    for table, result in zip(tables, together, strict=True):
+        for key, atoms in table.items():
+            value = sum(people[a] for a in atoms)
+            assert result.cells[key] in (None, value)
+            assert result.cells[key] is None or not 0 < value < threshold
+            if value == 0 and not result.withheld:
+                # zeros are shown, unless a small row above them would pin its parts
+                assert result.cells[key] == 0 or result.reason(key) == WITHHELD
+    for atom, (low, high) in related_ranges(tables, together, people, threshold).items():
+        if 0 < people[atom] < threshold:
+            assert high - low >= 1 - 1e-7, (atom, low, high, people)
