@@ -177,7 +177,8 @@ def protect_related(tables: Sequence[Mapping[str, frozenset[str]]], people: Mapp
 
     Each table maps its row keys to the "atoms" the row adds up (for ethnic group: the 19
     answer codes, "prefer not to say" and "not answered"); ``people`` counts each atom.
-    Every table adds up to the same total. One table alone is protected by
+    A reader knows the total of everyone and each table's own total (a table may be part
+    of what a page shows, such as the groups compared). One table alone is protected by
     :func:`protect`; shown side by side, one table's row can give away a small number in
     another: "Asian" in the census's five groups holds Chinese and the NHS maternity
     statistics' "Asian" does not, so the difference between the two is the number of
@@ -292,6 +293,10 @@ def _pins_someone(tables: Sequence[Mapping[str, frozenset[str]]], result: Sequen
     upper: list[list[float]] = []
     upper_b: list[float] = []
     targets = [frozenset({a}) for a in atoms if 0 < people[a] < threshold]
+    for table in tables:  # each table's own total
+        everyone = frozenset().union(*table.values())
+        equal.append(row(everyone))
+        equal_b.append(float(sum(people.get(atom, 0) for atom in everyone)))
     for table, protected in zip(tables, result, strict=True):
         for key, members in table.items():
             shown, reason = protected.cells.get(key), protected.reason(key)
