@@ -26,6 +26,9 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "own_database: makes its own scratch databases "
                                        "whatever DATABASE_URL says, so it runs in the first "
                                        "pass of `make test` only")
+    config.addinivalue_line("markers", "balance: markup only, but run in the PostgreSQL "
+                                       "pass of `make test` instead of the SQLite pass when "
+                                       "both run, so the two passes take about as long")
 
 
 @pytest.fixture(autouse=True)
