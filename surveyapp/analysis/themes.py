@@ -69,8 +69,7 @@ class FrameworkError(ValueError):
 
 _CODE = re.compile(r"^[a-z][a-z0-9_]*$")
 _THEME_KEYS = {"code", "name", "description", "category", "phrases", "patterns", "exclude",
-               "negative",
-               "positive"}
+               "negative", "positive"}
 _SUFFIX = r"(?:s|es|ed|d|ing)?"
 
 

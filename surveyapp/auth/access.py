@@ -20,6 +20,13 @@ from surveyapp.models import AuditEvent, Role, User
 View = TypeVar("View", bound=Callable[..., Any])
 
 
+def same_site_path(target: str) -> bool:
+    """Is ``target`` a path on this site, safe to redirect to? Browsers read "//host",
+    "/\\host" and "/<tab>/host" as another site."""
+    return target.startswith("/") and not target.startswith("//") and "\\" not in target \
+        and target.isprintable()
+
+
 def roles_required(*roles: Role) -> Callable[[View], View]:
     """Only signed-in, active staff with one of `roles` may use the view."""
 

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from surveyapp.auth import bp
-from surveyapp.auth.access import audit, roles_required
+from surveyapp.auth.access import audit, roles_required, same_site_path
 from surveyapp.auth.forms import LoginForm, SetPasswordForm
 from surveyapp.extensions import db, limiter, login_manager
 from surveyapp.models import Role, User
@@ -81,10 +81,7 @@ def login() -> Page:
 def _safe_next() -> str | None:
     """Only ever redirect to a path on this site after signing in."""
     target = request.args.get("next", "")
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target \
-            and target.isprintable():  # "/<tab>/host" is "//host" to a browser
-        return target
-    return None
+    return target if same_site_path(target) else None
 
 
 @bp.post("/logout")

@@ -218,12 +218,11 @@ class Counts:
 class _Table:
     """A benchmark's table by group before protection: the comparison, the respondents
     per row (the groups compared, then "prefer not to say", "not answered" and, when
-    any, a group the population figures do not have) and the answer codes each row adds up."""
+    any, a group the population figures do not have)."""
 
     result: Representation
     counts: dict[str, int]
     groups: list[str]
-    codes: dict[str, frozenset[str]]
 
 
 def _table(benchmark: PopulationBenchmark, cache: Counts) -> _Table:
@@ -247,15 +246,19 @@ def _table(benchmark: PopulationBenchmark, cache: Counts) -> _Table:
     others = sum(n for group, n in grouped.items() if group not in table)
     if others:
         table[OTHER_GROUPS] = others
-    codes = {group: frozenset(c for c in GROUP_CODES.get(ETHNIC_GROUP_19, ())
-                              if to_group(c) == group) for group in groups}
+    return _Table(result, table, groups)
+
+
+def _ethnic_codes(benchmark: PopulationBenchmark, table: _Table) -> dict[str, frozenset[str]]:
+    """The ethnic group answers each row of an ethnic group table adds up."""
+    to_group = TO_GROUP[benchmark.dimension]
+    codes = {group: frozenset(c for c in GROUP_CODES[ETHNIC_GROUP_19] if to_group(c) == group)
+             for group in table.groups}
     codes[NOT_STATED_ROW] = frozenset({PREFER_NOT_TO_SAY})
     codes[UNANSWERED_ROW] = frozenset({UNANSWERED_ROW})
-    if others:
-        codes[OTHER_GROUPS] = frozenset(c for c in GROUP_CODES.get(ETHNIC_GROUP_19, ())
-                                        if to_group(c) is not None
-                                        and to_group(c) not in groups)
-    return _Table(result, table, groups, codes)
+    codes[OTHER_GROUPS] = frozenset(c for c in GROUP_CODES[ETHNIC_GROUP_19]
+                                    if to_group(c) not in (None, *table.groups))
+    return codes
 
 
 def _split(table: _Table) -> tuple[dict[str, int], dict[str, int]]:
@@ -295,14 +298,15 @@ def representations(survey: Survey, benchmarks: list[PopulationBenchmark], filte
     ethnic = [n for n, b in enumerate(benchmarks) if b.dimension in ETHNIC_DIMENSIONS]
     protected: dict[int, Protected] = {}
     if len(ethnic) > 1:
-        people = dict(cache.by_code(DIMENSION_QUESTION[ETHNIC_GROUP_19] or ""))
-        people = {code: people.get(code, 0)
+        answers = cache.by_code(DIMENSION_QUESTION[ETHNIC_GROUP_19] or "")
+        people = {code: answers.get(code, 0)
                   for code in [*GROUP_CODES[ETHNIC_GROUP_19], PREFER_NOT_TO_SAY]}
         people[UNANSWERED_ROW] = cache.responses - sum(people.values())
         parts = []
         for n in ethnic:
+            codes = _ethnic_codes(benchmarks[n], tables[n])
             for part in _split(tables[n]):
-                parts.append({k: tables[n].codes[k] for k in part})
+                parts.append({k: codes[k] for k in part})
         joint = protect_related(parts, people, threshold)
         for i, n in enumerate(ethnic):
             protected[n] = _merged(joint[2 * i], joint[2 * i + 1])

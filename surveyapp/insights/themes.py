@@ -30,7 +30,12 @@ from sqlalchemy import select
 
 from surveyapp.analysis.theme_differences import CORRECTION
 from surveyapp.analysis.themes import SENTIMENTS
-from surveyapp.auth.access import audit, reviewable_survey_or_404, roles_required
+from surveyapp.auth.access import (
+    audit,
+    reviewable_survey_or_404,
+    roles_required,
+    same_site_path,
+)
 from surveyapp.extensions import db
 from surveyapp.insights import bp
 from surveyapp.insights.routes import Page
@@ -232,10 +237,7 @@ def _analysis_of(survey: Survey, analysis_id: int) -> CommentAnalysis:
 def _back(default: str) -> str:
     """Back to the page the form was on (same site only)."""
     target = request.form.get("next", "")
-    # Browsers read "/\host" and "/<tab>/host" as "//host", another site.
-    same_site = target.startswith("/") and not target.startswith("//") \
-        and "\\" not in target and target.isprintable()
-    return target if same_site else default
+    return target if same_site_path(target) else default
 
 
 @bp.post("/surveys/<int:survey_id>/comments/<int:analysis_id>/themes")
