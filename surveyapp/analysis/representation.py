@@ -17,6 +17,9 @@ The method, for one demographic dimension:
   to say anything honest).
 - A chi-square goodness-of-fit test across groups, after merging the groups whose
   expected count is under 5 (smallest first) so the test's approximation holds.
+- Pages show what `as_shown()` returns: where small numbers are hidden, a hidden group's
+  flag only where it holds whatever the hidden number is, and the test with the hidden
+  groups taken as one.
 - Each group's adjusted standardised residual, (O − E) / √(n·p·(1 − p)): roughly
   standard normal, so beyond ±2 stands out.
 - Post-stratification weights, reference share ÷ sample share, capped to
@@ -27,21 +30,23 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from surveyapp.analysis.disclosure import SMALL, WITHHELD
+from surveyapp.analysis.disclosure import SECONDARY, SMALL, WITHHELD
 
 UNDER = "underrepresented"
 OVER = "overrepresented"
 NO_RESPONSES = "no_responses"
 TOO_FEW = "too_few_to_judge"
 AS_EXPECTED = "as_expected"
+NOT_SHOWN = "not_shown"
 FLAG_LABELS = {
     UNDER: "Underrepresented",
     OVER: "Overrepresented",
     NO_RESPONSES: "No responses yet",
     TOO_FEW: "Too few responses to judge",
     AS_EXPECTED: "In line with the population",
+    NOT_SHOWN: "Not shown",
 }
 
 MIN_EXPECTED = 5
@@ -76,6 +81,7 @@ class Representation:
     degrees_of_freedom: int | None = None
     p_value: float | None = None
     merged: list[list[str]] = field(default_factory=list)
+    hidden_tested_together: bool = False  # see as_shown()
 
     @property
     def total(self) -> int:
@@ -196,17 +202,71 @@ def _flag(observed: int, expected: float, share: float, low: float | None,
     return AS_EXPECTED
 
 
+def as_shown(result: Representation, hidden: Mapping[str, str], threshold: int
+             ) -> Representation:
+    """``result`` as a page may show it when the groups in ``hidden`` (group -> why:
+    SMALL, SECONDARY or WITHHELD) have their numbers hidden.
+
+    A hidden group's flag and the test across groups are worked out from its number, so
+    shown as they are they would narrow it down, or with the test's statistic, pin it. A
+    reader knows the shown numbers, that the groups add up to those who answered, and
+    each hidden number's label; from those, each hidden group lies between two numbers.
+    Its flag is kept only where it is the same at both ends (the flag only ever moves one
+    way as the number grows: no responses, under, in line, over), else it is NOT_SHOWN:
+    so "fewer than 5 and underrepresented" still shows where every number from 1 to 4
+    would be. The test treats the hidden groups as one group, whose number the page gives
+    away anyway (those who answered less the groups shown)."""
+    hidden = {g.group: hidden[g.group] for g in result.groups if g.group in hidden}
+    if not hidden:
+        return result
+    bounds = {g: {SMALL: (1, threshold - 1), SECONDARY: (threshold, math.inf),
+                  WITHHELD: (0, math.inf)}[why] for g, why in hidden.items()}
+    rest = result.answered - sum(g.respondents for g in result.groups
+                                 if g.group not in hidden)
+    groups = []
+    for group in result.groups:
+        if group.group not in hidden:
+            groups.append(group)
+            continue
+        others = [b for g, b in bounds.items() if g != group.group]
+        low = max(bounds[group.group][0], rest - sum(high for _, high in others))
+        high = min(bounds[group.group][1], rest - sum(low for low, _ in others))
+        ends = {_flag_at(int(value), group, result.answered) for value in (low, high)}
+        groups.append(replace(group, flag=ends.pop() if len(ends) == 1 else NOT_SHOWN))
+    respondents = {g.group: g.respondents for g in result.groups}
+    chi_square, dof, p_value, merged = _goodness_of_fit(
+        respondents, {g.group: g.expected for g in result.groups}, together=hidden)
+    return replace(result, groups=groups, chi_square=chi_square, degrees_of_freedom=dof,
+                   p_value=p_value, merged=merged, hidden_tested_together=len(hidden) > 1)
+
+
+def _flag_at(observed: int, group: GroupResult, answered: int) -> str:
+    low, high = wilson_interval(observed, answered) if answered else (None, None)
+    return _flag(observed, group.expected, group.reference_share, low, high)
+
+
 def _weight(reference_share: float, sample_share: float | None) -> float | None:
     if not sample_share:
         return None
     return min(max(reference_share / sample_share, 1 / WEIGHT_CAP), WEIGHT_CAP)
 
 
-def _goodness_of_fit(respondents: Mapping[str, int], expected: Mapping[str, float]
+def _goodness_of_fit(respondents: Mapping[str, int], expected: Mapping[str, float],
+                     together: Iterable[str] = ()
                      ) -> tuple[float | None, int | None, float | None, list[list[str]]]:
+    """The test across groups; the groups ``together`` count as one."""
     if sum(expected.values()) == 0:
         return None, None, None, []
-    buckets = merge_small_expected(expected)
+    together = [g for g in expected if g in set(together)]
+    if len(together) > 1:
+        first = together[0]
+        merged_expected = {g: e for g, e in expected.items() if g not in together[1:]}
+        merged_expected[first] = sum(expected[g] for g in together)
+        buckets = [[g for member in bucket for g in (together if member == first else
+                                                     [member])]
+                   for bucket in merge_small_expected(merged_expected)]
+    else:
+        buckets = merge_small_expected(expected)
     if len(buckets) < 2:
         return None, None, None, buckets
     from scipy.stats import chisquare
@@ -214,7 +274,7 @@ def _goodness_of_fit(respondents: Mapping[str, int], expected: Mapping[str, floa
     observed = [sum(respondents.get(g, 0) for g in bucket) for bucket in buckets]
     wanted = [sum(expected[g] for g in bucket) for bucket in buckets]
     statistic, p_value = chisquare(observed, wanted)
-    merged = [bucket for bucket in buckets if len(bucket) > 1]
+    merged = [bucket for bucket in buckets if len(bucket) > 1 and bucket != together]
     return float(statistic), len(buckets) - 1, float(p_value), merged
 
 

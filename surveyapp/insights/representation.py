@@ -23,6 +23,7 @@ from surveyapp.analysis.representation import (
     NO_RESPONSES,
     UNDER,
     Representation,
+    as_shown,
     compare,
     regroup,
     suggestion,
@@ -321,9 +322,12 @@ def _view(survey: Survey, benchmark: PopulationBenchmark, table: _Table, thresho
     protected = protected or _protect_table(table, threshold)
     reach = reach_table(benchmark, table.counts, protected, cache.by_link(question), cache,
                         threshold)
-    return RepresentationView(survey=survey, benchmark=benchmark, result=table.result,
+    # Flags and the test across groups, as far as the hidden numbers allow.
+    result = as_shown(table.result, {g: protected.reason(g) or WITHHELD for g in table.groups
+                                     if protected.cells.get(g) is None}, threshold)
+    return RepresentationView(survey=survey, benchmark=benchmark, result=result,
                               protected=protected, threshold=threshold,
-                              suggestions=_suggestions(benchmark, table.result, threshold,
+                              suggestions=_suggestions(benchmark, result, threshold,
                                                        protected, reach),
                               reach=reach)
 

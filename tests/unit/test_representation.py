@@ -9,13 +9,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.stats import chi2
 
+from surveyapp.analysis.disclosure import SECONDARY, SMALL
 from surveyapp.analysis.representation import (
     AS_EXPECTED,
     NO_RESPONSES,
+    NOT_SHOWN,
     OVER,
     TOO_FEW,
     UNDER,
     WEIGHT_CAP,
+    as_shown,
     compare,
     merge_small_expected,
     regroup,
@@ -192,3 +195,87 @@ def test_suggestion_words_do_not_depend_on_hidden_numbers(counts, secondary, oth
                           not_shown=not_shown)
 
     assert words(counts) == words(changed)
+
+
+# --- what a page may show when some groups' numbers are hidden ------------------------------
+
+
+def _population():
+    return {"white": 600.0, "asian": 250.0, "black": 100.0, "mixed": 30.0, "other": 20.0}
+
+
+def test_a_hidden_groups_flag_is_kept_only_where_every_number_it_could_be_agrees():
+    # 200 answered; Black expected 20. With 1 to 4 Black respondents, every number the
+    # reader cannot rule out is underrepresented: the flag stays.
+    result = compare({"white": 140, "asian": 52, "black": 3, "mixed": 5, "other": 0},
+                     _population())
+    shown = as_shown(result, {"black": SMALL, "mixed": SECONDARY}, 5)
+    flags = {g.group: g.flag for g in shown.groups}
+    assert flags["black"] == UNDER
+    # Mixed (expected 6) is 5 or more and Black 1 to 4, adding up to 8: Mixed is 5 to 7,
+    # in line with the population whichever it is.
+    assert flags["mixed"] == AS_EXPECTED
+    assert flags["white"] == result.groups[0].flag  # shown groups keep theirs
+
+
+def test_a_flag_that_would_narrow_a_hidden_number_down_is_not_shown():
+    # Asian (expected 18) is "not shown" beside Black "fewer than 5": together 12, so Asian
+    # could be 8 to 11. At 10 it is underrepresented, at 11 in line: saying which would
+    # say which it is.
+    population = {"white": 300.0, "asian": 250.0, "black": 450.0}
+    low = compare({"white": 60, "asian": 10, "black": 2}, population)
+    high = compare({"white": 60, "asian": 11, "black": 1}, population)
+    assert flags_of(low)["asian"] == UNDER and flags_of(high)["asian"] == AS_EXPECTED
+    hidden = {"asian": SECONDARY, "black": SMALL}
+    for result in (low, high):
+        flags = flags_of(as_shown(result, hidden, 5))
+        assert flags["asian"] == NOT_SHOWN
+        assert flags["black"] == UNDER  # expected 32: under whatever 1 to 4 it is
+
+
+def flags_of(result):
+    return {g.group: g.flag for g in result.groups}
+
+
+def test_the_test_across_groups_does_not_depend_on_how_the_hidden_ones_split():
+    population = _population()
+    one = compare({"white": 140, "asian": 40, "black": 3, "mixed": 12, "other": 5},
+                  population)
+    other = compare({"white": 140, "asian": 40, "black": 2, "mixed": 13, "other": 5},
+                    population)
+    hidden = {"black": SMALL, "mixed": SECONDARY}
+    assert one.chi_square != other.chi_square  # as computed, it gives the split away
+    a, b = as_shown(one, hidden, 5), as_shown(other, hidden, 5)
+    assert a.chi_square == b.chi_square and a.p_value == b.p_value
+    assert a.degrees_of_freedom == one.degrees_of_freedom - 1
+    assert a.hidden_tested_together and not one.hidden_tested_together
+    assert as_shown(one, {}, 5) is one
+
+
+@settings(max_examples=150, deadline=None)
+@given(counts=st.lists(st.integers(0, 60), min_size=5, max_size=5),
+       threshold=st.integers(3, 6))
+def test_what_is_shown_is_the_same_for_every_split_a_reader_cannot_rule_out(counts, threshold):
+    """Move people between two hidden groups within what their labels allow: the flags
+    and the test shown must not change."""
+    from surveyapp.analysis.disclosure import protect
+
+    population = _population()
+    groups = list(population)
+    table = dict(zip(groups, counts, strict=True))
+    protected = protect(table, threshold)
+    hidden = {g: protected.reason(g) for g in groups if protected.cells[g] is None}
+    if len(hidden) < 2 or protected.withheld:
+        return
+    bounds = {SMALL: (1, threshold - 1), SECONDARY: (threshold, 10**6)}
+    shown = as_shown(compare(table, population), hidden, threshold)
+    for a in hidden:
+        for b in hidden:
+            most = min(table[a] - bounds[hidden[a]][0], bounds[hidden[b]][1] - table[b])
+            if a == b or most < 1:
+                continue
+            for step in {1, most}:  # one person, and as many as the labels allow
+                moved = {**table, a: table[a] - step, b: table[b] + step}
+                again = as_shown(compare(moved, population), hidden, threshold)
+                assert flags_of(again) == flags_of(shown), (table, moved)
+                assert again.chi_square == shown.chi_square
