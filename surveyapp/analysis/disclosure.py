@@ -31,7 +31,9 @@ the overall total) are protected by :func:`protect_two_way`, by the same rules r
 every row and every column; see its docstring.
 
 One-way tables shown together whose rows count the same people grouped differently (the
-ethnic group tables) are protected together by :func:`protect_related`.
+ethnic group tables) are protected together by :func:`protect_related`; a table shown
+with its breakdown (the five ethnic groups and their 19 categories), by
+:func:`protect_nested`, which is exact and fast enough to run for every theme.
 
 What this does not cover: totals under the threshold (callers show those as "fewer
 than ..." and pass ``total_shown=False``, see :func:`shown_total`), tables with more than
@@ -333,6 +335,123 @@ def _without_labels(result: Protected, keys: set[str]) -> Protected:
         return result
     return Protected(cells={k: (None if k in keys else v) for k, v in result.cells.items()},
                      reasons={**result.reasons, **dict.fromkeys(keys, WITHHELD)})
+
+# --- a table and its breakdown -------------------------------------------------------------
+
+
+def protect_nested(parents: Mapping[str, Sequence[str]], counts: Mapping[str, int],
+                   threshold: int, hidden_parents: Iterable[str] = (),
+                   hidden_children: Iterable[str] = ()) -> tuple[Protected, Protected]:
+    """Protect a table and its breakdown, shown together with their total: one row per
+    parent (the sum of its children) and one row per child.
+
+    ``parents`` maps each parent to its children (every child in exactly one parent; a
+    parent may have one child, standing for itself); ``counts`` counts each child. The
+    ethnic group's five groups and their 19 categories are such a pair: "Asian" is
+    Indian, Pakistani, Bangladeshi, Chinese and any other Asian background, so Asian
+    shown as 12 beside Indian as 9 and the other three as 0 gives away 3 Chinese
+    respondents, though each table alone is safe. ``hidden_parents`` and
+    ``hidden_children``: rows that must be hidden whatever their size (as in
+    :func:`protect`). Returns the two tables protected: (parents, children).
+
+    Each table is protected by :func:`protect` (a parent's children with the parent as
+    their total when the parent is shown), then an exact check: a parent and its children
+    form a tree of sums under the total, so what a reader can say about each hidden row
+    is found by narrowing intervals down the tree and up again (exact for a tree, unlike
+    two tables that overlap any which way; see :func:`protect_related` for those). Until
+    no hidden row can be pinned to one value: a hidden child that could be is given
+    company by the smallest shown child of the same parent, or, where none is left, its
+    parent's children are all withheld ("not shown", zeros too); a hidden parent that
+    could be, by the smallest shown child of its own, then the smallest shown parent.
+    """
+    kids = {parent: list(children) for parent, children in parents.items()}
+    values = {parent: sum(counts.get(child, 0) for child in children)
+              for parent, children in kids.items()}
+    forced_parents, forced_children = set(hidden_parents), set(hidden_children)
+    withheld: set[str] = set()  # parents whose children are all withheld
+    while True:
+        top = protect(values, threshold, hidden=forced_parents)
+        if top.withheld:
+            return top, _all_withheld(Protected(
+                cells=dict.fromkeys(c for cs in kids.values() for c in cs), reasons={}))
+        detail: dict[str, Protected] = {}
+        for parent, children in kids.items():
+            own = {child: counts.get(child, 0) for child in children}
+            detail[parent] = _all_withheld(Protected(cells=own, reasons={})) \
+                if parent in withheld else protect(
+                    own, threshold, total_shown=top.cells[parent] is not None,
+                    hidden=forced_children.intersection(children))
+        pinned = _pinned_in_tree(top, detail, values, counts, threshold)
+        if pinned is None:
+            break
+        parent, child = pinned
+        shown_children = [c for c in kids[parent] if detail[parent].cells[c] is not None
+                          and counts.get(c, 0) >= threshold and c not in forced_children]
+        shown_parents = [p for p in kids if top.cells[p] is not None
+                         and values[p] >= threshold and p not in forced_parents]
+        if shown_children:
+            forced_children.add(min(shown_children, key=lambda c: counts.get(c, 0)))
+        elif child is not None and parent not in withheld:
+            withheld.add(parent)
+        elif child is None and shown_parents:
+            forced_parents.add(min(shown_parents, key=lambda p: values[p]))
+        elif parent not in withheld:
+            withheld.add(parent)
+        elif top.cells[parent] is not None and parent not in forced_parents \
+                and values[parent] >= threshold:
+            forced_parents.add(parent)
+        else:  # nothing left to hide: cannot happen with the total alone, but be safe
+            everything = Protected(cells=dict.fromkeys(c for cs in kids.values() for c in cs),
+                                   reasons={})
+            return _all_withheld(top), _all_withheld(everything)
+    children_table = Protected(
+        cells={c: v for part in detail.values() for c, v in part.cells.items()},
+        reasons={c: r for part in detail.values() for c, r in part.reasons.items()})
+    return top, children_table
+
+
+_BOUNDS = {SMALL: lambda t: (1, t - 1), SECONDARY: lambda t: (t, math.inf),
+           WITHHELD: lambda t: (0, math.inf)}
+
+
+def _pinned_in_tree(top: Protected, detail: Mapping[str, Protected],
+                    values: Mapping[str, int], counts: Mapping[str, int], threshold: int
+                    ) -> tuple[str, str | None] | None:
+    """The first hidden row a reader could work out exactly: (parent, None) for a parent,
+    (parent, child) for a child; None if there is none.
+
+    She knows the total, every shown row and each hidden row's label. Up the tree, a
+    parent lies within its own label and the sum of its children's; down again, within
+    the total less its siblings, and a child within its parent less its siblings. In a
+    tree this narrowing is exact, and every whole number between the ends can happen."""
+    def own(table: Protected, key: str, value: int) -> tuple[float, float]:
+        if table.cells[key] is not None:
+            return value, value
+        return _BOUNDS[table.reasons[key]](threshold)
+
+    leaf = {p: {c: own(part, c, counts.get(c, 0)) for c in part.cells}
+            for p, part in detail.items()}
+    up = {}
+    for parent, value in values.items():
+        low, high = own(top, parent, value)
+        up[parent] = (max(low, sum(lo for lo, _ in leaf[parent].values())),
+                      min(high, sum(hi for _, hi in leaf[parent].values())))
+    total = sum(values.values())
+    for parent in values:
+        others = [bounds for p, bounds in up.items() if p != parent]
+        low = max(up[parent][0], total - sum(hi for _, hi in others))
+        high = min(up[parent][1], total - sum(lo for lo, _ in others))
+        if top.cells[parent] is None and low >= high:
+            return parent, None
+        for child, (c_low, c_high) in leaf[parent].items():
+            if detail[parent].cells[child] is not None:
+                continue
+            siblings = [bounds for c, bounds in leaf[parent].items() if c != child]
+            if max(c_low, low - sum(hi for _, hi in siblings)) \
+                    >= min(c_high, high - sum(lo for lo, _ in siblings)):
+                return parent, child
+    return None
+
 
 # --- two-way tables ---------------------------------------------------------------------
 

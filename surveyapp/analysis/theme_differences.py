@@ -24,9 +24,10 @@ inequality costs more than an occasional false lead.
 
 Suppression. A cell is not shown, and not tested, when the group has fewer than
 ``threshold`` respondents who commented, or when 1 to ``threshold - 1`` of them raised the
-theme negatively; "everyone else" is hidden with it, since the whole minus the others
-would give the hidden count away, and likewise when 1 to ``threshold - 1`` others raised
-it.
+theme negatively, or when the caller hid either number (surveyapp/themes/summary.py
+protects the groups' numbers together, so that one group's is not everyone's less the
+others'); "everyone else" is hidden with it, since the whole minus the others would give
+the hidden count away, and likewise when 1 to ``threshold - 1`` others raised it.
 """
 
 from __future__ import annotations
@@ -90,15 +91,18 @@ def _hidden(value: int, threshold: int) -> bool:
 
 
 def compare(groups: Sequence[str], themes: Sequence[str],
-            respondents: Mapping[str, int], total_respondents: int,
-            negative: Mapping[tuple[str, str], int], negative_total: Mapping[str, int],
+            respondents: Mapping[str, int | None], total_respondents: int,
+            negative: Mapping[tuple[str, str], int | None], negative_total: Mapping[str, int],
             threshold: int, alpha: float = ALPHA) -> list[Cell]:
     """A :class:`Cell` for every theme (in ``themes`` order) and group (``groups`` order).
 
     ``respondents[group]``: respondents in the group who wrote an analysed comment;
     ``total_respondents``: everyone who did, whatever their group (or none);
     ``negative[(theme, group)]``: of those in the group, how many raised the theme
-    negatively; ``negative_total[theme]``: the same for everyone.
+    negatively; ``negative_total[theme]``: the same for everyone. None in
+    ``respondents`` or ``negative``: a number that must not be shown (the caller
+    protected the groups' figures together, surveyapp/themes/summary.py); its cell is
+    not shown either.
     """
     cells: list[dict] = []
     for theme in themes:
@@ -106,12 +110,13 @@ def compare(groups: Sequence[str], themes: Sequence[str],
         for group in groups:
             n = respondents.get(group, 0)
             hits = negative.get((theme, group), 0)
-            others_n = total_respondents - n
-            others_hits = all_negative - hits
             cell: dict = {"theme_code": theme, "group_code": group, "respondents": None,
                           "negative": None, "share_negative": None, "share_others": None,
                           "p_value": None}
-            if n >= max(threshold, 1) and not _hidden(hits, threshold):
+            if n is not None and hits is not None and n >= max(threshold, 1) \
+                    and not _hidden(hits, threshold):
+                others_n = total_respondents - n
+                others_hits = all_negative - hits
                 cell.update(respondents=n, negative=hits, share_negative=hits / n)
                 if others_n >= max(threshold, 1) and not _hidden(others_hits, threshold):
                     cell.update(share_others=others_hits / others_n,

@@ -168,10 +168,13 @@ def themes_overview(survey_id: int) -> Page:
     threshold = _threshold()
     counts, months, by_month = summary.overview(db.session, survey.id, threshold=threshold,
                                                 **filters.kwargs())
-    commented = summary.commented_respondents(db.session, survey.id, **filters.kwargs())
+    commented, hidden_because = summary.commented_shown(db.session, survey.id,
+                                                        threshold=threshold,
+                                                        **filters.kwargs())
     return render_template(
         "insights/themes/overview.html", survey=survey, filters=filters, counts=counts,
-        commented=commented, months=months, by_month=by_month, threshold=threshold,
+        commented=commented, hidden_because=hidden_because, months=months,
+        by_month=by_month, threshold=threshold,
         waiting=pipeline.waiting(db.session, survey.id), **_filter_choices(survey))
 
 

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, selectinload
 from surveyapp.analysis.redaction import redact
 from surveyapp.models import Answer, CommentAnalysis, CommentTheme, DistributionLink
 from surveyapp.themes.classify import safe_cell
-from surveyapp.themes.summary import commented_respondents, narrow, themes_of_survey
+from surveyapp.themes.summary import commented_shown, narrow, themes_of_survey
 
 PAGE_SIZE = 25
 EXPORT_COLUMNS = ["comment", "month", "link", "question", "language", "translated",
@@ -114,8 +114,12 @@ def export_rows(session: Session, survey_id: int, threshold: int,
                 **filters: Any) -> Iterator[dict[str, Any]]:
     """Every coded comment matching the filters, redacted, as export rows; nothing at all
     when fewer than ``threshold`` respondents wrote them (a handful of comments could be
-    told apart). No respondent identifier, and the month only, never the hour."""
-    if commented_respondents(session, survey_id, **filters) < threshold:
+    told apart, or narrowed to a group whose figures are not shown: see
+    surveyapp/themes/summary.py). No respondent identifier, and the month only, never
+    the hour."""
+    commented, _hidden_because = commented_shown(session, survey_id, threshold=threshold,
+                                                 **filters)
+    if commented is None or commented < threshold:
         return
     links = dict(session.execute(select(DistributionLink.id, DistributionLink.label)
                                  .where(DistributionLink.survey_id == survey_id)).tuples().all())

@@ -23,7 +23,7 @@ that demographic group) and ``version_id`` (only responses to that survey versio
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -31,6 +31,7 @@ from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.orm import Session
 
 from surveyapp.analysis import theme_differences
+from surveyapp.analysis.disclosure import SMALL, Protected, protect, protect_nested
 from surveyapp.analysis.themes import NEGATIVE, POSITIVE
 from surveyapp.demographics import DEMOGRAPHIC_QUESTIONS, PREFER_NOT_TO_SAY
 from surveyapp.models import Answer, CommentAnalysis, CommentTheme, EmergingPhrase, Response
@@ -193,9 +194,16 @@ class ThemeCount:
     theme_code: str
     label: str
     category: str
-    respondents: int | None  # None: fewer than the threshold
+    respondents: int | None  # None: not shown (fewer than the threshold, or see reasons)
     negative: int | None
     positive: int | None
+    #: Why a hidden figure is hidden ("respondents", "negative", "positive" -> SMALL,
+    #: SECONDARY or WITHHELD, surveyapp/analysis/disclosure.py); a hidden figure not
+    #: named here is small.
+    reasons: dict[str, str] = field(default_factory=dict)
+
+    def reason(self, figure: str) -> str:
+        return self.reasons.get(figure, SMALL)
 
     @property
     def share_negative(self) -> float | None:
@@ -216,16 +224,30 @@ def theme_counts(session: Session, survey_id: int, *, start: date | datetime | N
                  version_id: int | None = None,
                  threshold: int = DEFAULT_THRESHOLD) -> list[ThemeCount]:
     """Every theme raised at all, ranked by the number of respondents raising it (most
-    first; themes with a hidden count last, in framework order). One GROUP BY."""
+    first; themes with a hidden count last, in framework order). One GROUP BY.
+
+    Narrowed to a demographic ``group``, the figures are that group's column of
+    :func:`group_figures`, protected together with the other groups (and, for ethnic
+    group, the other level); nothing at all when the group itself must not be shown."""
+    filters = {"start": start, "end": end, "link_ids": link_ids, "fft": fft,
+               "version_id": version_id}
+    if group is not None:
+        return _group_column(session, survey_id, group, threshold, **filters)
+    rows = session.execute(_theme_query(session, survey_id, **filters)).tuples().all()
+    return _ranked(session, survey_id, rows, threshold)
+
+
+def _theme_query(session: Session, survey_id: int, *by: Any, **filters: Any) -> Select:
+    """Respondents raising each theme (and negatively, and positively), grouped by theme
+    and whatever else ``by`` names."""
     ct = CommentTheme
-    query = narrow(session, select(
-        ct.theme_code,
+    return narrow(session, select(
+        ct.theme_code, *by,
         func.count(func.distinct(ct.response_id)),
         func.count(func.distinct(case((ct.sentiment == NEGATIVE, ct.response_id)))),
         func.count(func.distinct(case((ct.sentiment == POSITIVE, ct.response_id)))),
-    ).where(ct.removed_by_reviewer.is_(False)).group_by(ct.theme_code), ct, survey_id,
-        start=start, end=end, link_ids=link_ids, fft=fft, group=group, version_id=version_id)
-    return _ranked(session, survey_id, session.execute(query).tuples().all(), threshold)
+    ).where(ct.removed_by_reviewer.is_(False)).group_by(ct.theme_code, *by), ct, survey_id,
+        **filters)
 
 
 def _ranked(session: Session, survey_id: int, rows: Iterable[tuple[str, int, int, int]],
@@ -270,41 +292,205 @@ def _month_text(value: Any) -> str:
 
 
 def overview(session: Session, survey_id: int, *, threshold: int = DEFAULT_THRESHOLD,
-             **filters: Any) -> tuple[list[ThemeCount], list[str],
-                                      dict[str, dict[str, int | None]]]:
+             group: tuple[str, str] | None = None, **filters: Any
+             ) -> tuple[list[ThemeCount], list[str], dict[str, Protected]]:
     """What the themes overview shows, from one GROUP BY by theme and month: the themes
     ranked (as :func:`theme_counts`), the months with comments, and for each theme the
-    respondents raising it each month (None where 1 to threshold - 1).
+    respondents raising it each month, protected with the theme's total beside them (a
+    month's small number is not left as the total less the other months).
 
     A respondent's comments all carry her response's hour, so she falls in exactly one
-    month: the months' distinct counts add up to the theme's."""
-    ct = CommentTheme
-    month = _month(session, ct.submitted_at)
-    query = narrow(session, select(
-        ct.theme_code, month,
-        func.count(func.distinct(ct.response_id)),
-        func.count(func.distinct(case((ct.sentiment == NEGATIVE, ct.response_id)))),
-        func.count(func.distinct(case((ct.sentiment == POSITIVE, ct.response_id)))),
-    ).where(ct.removed_by_reviewer.is_(False)).group_by(ct.theme_code, month), ct, survey_id,
-        **filters)
+    month: the months' distinct counts add up to the theme's.
+
+    Narrowed to a demographic ``group``: the themes as :func:`theme_counts` gives them,
+    and no months. Months by group would have to be protected along three ways at once
+    (the months, the groups, and for ethnic group its two levels); the trend is shown for
+    everyone, and by group the themes page compares groups over the whole period."""
+    if group is not None:
+        return theme_counts(session, survey_id, group=group, threshold=threshold,
+                            **filters), [], {}
+    month = _month(session, CommentTheme.submitted_at)
     months: set[str] = set()
-    by_month: dict[str, dict[str, int | None]] = {}
+    per_month: dict[str, dict[str, int]] = {}
     totals: dict[str, list[int]] = {}
-    for code, when, respondents, negative, positive in session.execute(query):
+    for code, when, respondents, negative, positive in session.execute(
+            _theme_query(session, survey_id, month, **filters)):
         total = totals.setdefault(code, [0, 0, 0])
         total[0] += respondents
         total[1] += negative
         total[2] += positive
+        label = _NO_MONTH if when is None else _month_text(when)
         if when is not None:
-            label = _month_text(when)
             months.add(label)
-            by_month.setdefault(code, {})[label] = (None if _small(respondents, threshold)
-                                                    else respondents)
-    return (_ranked(session, survey_id, [(code, *t) for code, t in totals.items()],
-                    threshold), sorted(months), by_month)
+        per_month.setdefault(code, {})[label] = respondents
+    ranked = _ranked(session, survey_id, [(code, *t) for code, t in totals.items()],
+                     threshold)
+    total_shown = {t.theme_code: t.respondents is not None for t in ranked}
+    by_month = {code: protect(cells, threshold, total_shown=total_shown.get(code, False))
+                for code, cells in per_month.items()}
+    return ranked, sorted(months), by_month
+
+
+_NO_MONTH = "\0no month"  # never shown; keeps the months adding up to the total
 
 
 # --- themes by group ------------------------------------------------------------------------
+
+_ETHNIC = (ETHNIC_GROUP_5, ETHNIC_GROUP_19)
+
+
+def _levels(dimension: str) -> tuple[str, ...]:
+    """The dimensions whose figures are shown from the same question and must be protected
+    together: the five ethnic groups and their 19 categories; any other alone."""
+    return _ETHNIC if dimension in _ETHNIC else (dimension,)
+
+
+@dataclass(frozen=True)
+class GroupFigures:
+    """Every group's figures for one question, protected together.
+
+    The themes pages show them group by group (themes by group) and one group at a time
+    (the filter), beside the figures for everyone; for ethnic group, at two levels. So
+    each figure is protected as a table across the groups of every level at once, with
+    the figure for everyone as its total (surveyapp/analysis/disclosure.py): Asian shown
+    beside Indian does not give away a small number of Chinese respondents, and the
+    groups shown do not leave the one hidden as everyone less the others.
+
+    ``respondents[level]``: respondents who commented, by group. ``themes[theme][level]``:
+    respondents raising the theme, raising it negatively and positively, by group. A
+    group hidden in one figure is hidden in those that depend on it (a theme's count
+    where the group's number of respondents is hidden; its negative and positive counts
+    where that count is).
+
+    Respondents in no group (prefer not to say, no answer) are never shown, but the
+    groups' sum is taken as known (everyone less them): with everything shown, a reader
+    could often work it out, and they are never counted on to hide anyone."""
+
+    respondents: dict[str, Protected]
+    themes: dict[str, dict[str, tuple[Protected, Protected, Protected]]]
+    commented: int  # everyone who commented, whatever her group
+    totals: dict[str, tuple[int, int, int]]  # each theme's three figures for everyone
+
+
+def _protect_levels(dimension: str, by_option: dict[str, int], threshold: int,
+                    hidden: dict[str, set[str]]) -> dict[str, Protected]:
+    """One figure by answer (``by_option``) as a table per level, protected together with
+    the groups' sum shown."""
+    if dimension in _ETHNIC:
+        detail = {code: by_option.get(code, 0) for code in GROUP_CODES[ETHNIC_GROUP_19]}
+        parents = {group: [c for c in GROUP_CODES[ETHNIC_GROUP_19]
+                           if to_group(ETHNIC_GROUP_5, c) == group]
+                   for group in GROUP_CODES[ETHNIC_GROUP_5]}
+        top, children = protect_nested(parents, detail, threshold,
+                                       hidden.get(ETHNIC_GROUP_5, set()),
+                                       hidden.get(ETHNIC_GROUP_19, set()))
+        return {ETHNIC_GROUP_5: top, ETHNIC_GROUP_19: children}
+    groups = dict.fromkeys(group_codes(dimension), 0)
+    for code, count in by_option.items():
+        group = to_group(dimension, code)
+        if group is not None:
+            groups[group] += count
+    return {dimension: protect(groups, threshold, hidden=hidden.get(dimension, set()))}
+
+
+def _hidden_groups(tables: dict[str, Protected]) -> dict[str, set[str]]:
+    return {level: {g for g, v in table.cells.items() if v is None}
+            for level, table in tables.items()}
+
+
+def _by_option(session: Session, survey_id: int, question: str, rows: Any,
+               select_from: Sequence[Any], where: Sequence[Any], **filters: Any) -> Select:
+    query = (select(*select_from).join(Answer, and_(Answer.response_id == rows.response_id,
+                                                    Answer.question_key == question))
+             .where(*where))
+    return narrow(session, query, rows, survey_id, **filters)
+
+
+def group_figures(session: Session, survey_id: int, dimension: str, *,
+                  threshold: int = DEFAULT_THRESHOLD, **filters: Any) -> GroupFigures | None:
+    """The figures of :class:`GroupFigures` under the other filters (dates, links, the
+    Friends and Family Test answer, version); None when the dimension is not known for
+    this survey (deprivation). Three GROUP BY queries."""
+    question = dimension_question(dimension)
+    if question is None:
+        return None
+    ca, ct = CommentAnalysis, CommentTheme
+    analysed = [ca.framework_version.is_not(None), ca.needs_translation.is_(False)]
+    commented = dict(session.execute(_by_option(
+        session, survey_id, question, ca,
+        [Answer.option_code, func.count(func.distinct(ca.response_id))], analysed,
+        **filters).group_by(Answer.option_code)).tuples().all())
+    everyone = commented_respondents(session, survey_id, **filters)
+    respondents = _protect_levels(dimension, commented, threshold, {})
+    by_theme: dict[str, dict[str, list[int]]] = {}
+    for theme, code, *figures in session.execute(_theme_query(
+            session, survey_id, Answer.option_code, **filters).join(
+            Answer, and_(Answer.response_id == ct.response_id, Answer.question_key == question))):
+        by_theme.setdefault(theme, {})[code] = figures
+    themes: dict[str, dict[str, tuple[Protected, Protected, Protected]]] = {}
+    totals: dict[str, tuple[int, int, int]] = {}
+    for theme, raising_all, negative_all, positive_all in session.execute(
+            _theme_query(session, survey_id, **filters)):
+        totals[theme] = (raising_all, negative_all, positive_all)
+        answers = by_theme.get(theme, {})
+        figure = [{code: f[n] for code, f in answers.items()} for n in range(3)]
+        raising = _protect_levels(dimension, figure[0], threshold,
+                                  _hidden_groups(respondents))
+        negative, positive = (_protect_levels(dimension, figure[n], threshold,
+                                              _hidden_groups(raising)) for n in (1, 2))
+        themes[theme] = {level: (raising[level], negative[level], positive[level])
+                         for level in raising}
+    return GroupFigures(respondents=respondents, themes=themes, commented=everyone,
+                        totals=totals)
+
+
+def group_shown(figures: GroupFigures | None, dimension: str, group: str) -> bool:
+    """May figures narrowed to this group be shown at all? Only where its number of
+    commenting respondents is shown in :func:`group_figures`."""
+    return figures is not None and figures.respondents[dimension].cells.get(group) is not None
+
+
+def commented_shown(session: Session, survey_id: int, *, threshold: int = DEFAULT_THRESHOLD,
+                    group: tuple[str, str] | None = None, **filters: Any
+                    ) -> tuple[int | None, str | None]:
+    """Respondents who commented under these filters, as a page may show it: (number,
+    None), or (None, why it is hidden). Narrowed to a group, hidden whenever the group's
+    figures are (pages then show nothing of the group, and exports no rows)."""
+    if group is not None:
+        dimension, code = group
+        figures = group_figures(session, survey_id, dimension, threshold=threshold, **filters)
+        if figures is None:
+            return None, SMALL
+        table = figures.respondents[dimension]
+        return table.cells.get(code), table.reason(code)
+    count = commented_respondents(session, survey_id, **filters)
+    return (None, SMALL) if _small(count, threshold) else (count, None)
+
+
+def _group_column(session: Session, survey_id: int, group: tuple[str, str], threshold: int,
+                  **filters: Any) -> list[ThemeCount]:
+    dimension, code = group
+    figures = group_figures(session, survey_id, dimension, threshold=threshold, **filters)
+    if not group_shown(figures, dimension, code):
+        return []
+    assert figures is not None  # noqa: S101 - group_shown says so
+    rows, reasons = [], {}
+    for theme, levels in figures.themes.items():
+        raising, negative, positive = levels[dimension]
+        if raising.cells.get(code) == 0:
+            continue  # not raised by this group at all
+        rows.append((theme, raising.cells.get(code), negative.cells.get(code),
+                     positive.cells.get(code)))
+        reasons[theme] = {name: table.reason(code) for name, table in
+                          (("respondents", raising), ("negative", negative),
+                           ("positive", positive)) if table.cells.get(code) is None}
+    info = themes_of_survey(session, survey_id)
+    order = {c: i for i, c in enumerate(info)}
+    found = [ThemeCount(theme, info[theme].label, info[theme].category, respondents,
+                        negative, positive, reasons[theme])
+             for theme, respondents, negative, positive in rows if theme in info]
+    return sorted(found, key=lambda r: (r.respondents is None, -(r.respondents or 0),
+                                        order.get(r.theme_code, 0)))
 
 
 @dataclass(frozen=True)
@@ -320,20 +506,13 @@ class GroupDifference:
     p_value: float | None
     adjusted_p: float | None
     flagged: bool
+    hidden_because: str | None = None  # SMALL, SECONDARY or WITHHELD where not shown
 
     @property
     def direction(self) -> str | None:
         if not self.flagged or self.share_negative is None or self.share_others is None:
             return None
         return "higher" if self.share_negative > self.share_others else "lower"
-
-
-def _by_option(session: Session, survey_id: int, question: str, rows: Any,
-               select_from: Sequence[Any], where: Sequence[Any], **filters: Any) -> Select:
-    query = (select(*select_from).join(Answer, and_(Answer.response_id == rows.response_id,
-                                                    Answer.question_key == question))
-             .where(*where))
-    return narrow(session, query, rows, survey_id, **filters)
 
 
 def group_differences(session: Session, survey_id: int, dimension: str, *,
@@ -344,45 +523,35 @@ def group_differences(session: Session, survey_id: int, dimension: str, *,
                       threshold: int = DEFAULT_THRESHOLD) -> list[GroupDifference]:
     """For every theme and every group of ``dimension``, the share of the group's
     commenting respondents who raised the theme negatively against everyone else's,
-    tested and corrected as surveyapp/analysis/theme_differences.py says. Empty when the
-    dimension is not known for this survey (deprivation)."""
-    question = dimension_question(dimension)
-    if question is None:
-        return []
+    tested and corrected as surveyapp/analysis/theme_differences.py says, from the
+    figures of :func:`group_figures` (so a cell hidden there is hidden here). Empty when
+    the dimension is not known for this survey (deprivation)."""
     filters = {"start": start, "end": end, "link_ids": link_ids, "fft": fft,
                "version_id": version_id}
-    ca, ct = CommentAnalysis, CommentTheme
-    analysed = [ca.framework_version.is_not(None), ca.needs_translation.is_(False)]
-    respondents: dict[str, int] = {}
-    for code, count in session.execute(_by_option(
-            session, survey_id, question, ca,
-            [Answer.option_code, func.count(func.distinct(ca.response_id))], analysed,
-            **filters).group_by(Answer.option_code)):
-        group = to_group(dimension, code)
-        if group is not None:
-            respondents[group] = respondents.get(group, 0) + count
-    total = commented_respondents(session, survey_id, **filters)
-
-    negative: dict[tuple[str, str], int] = {}
-    shown = [ct.removed_by_reviewer.is_(False), ct.sentiment == NEGATIVE]
-    for theme, code, count in session.execute(_by_option(
-            session, survey_id, question, ct,
-            [ct.theme_code, Answer.option_code, func.count(func.distinct(ct.response_id))],
-            shown, **filters).group_by(ct.theme_code, Answer.option_code)):
-        group = to_group(dimension, code)
-        if group is not None:
-            negative[(theme, group)] = negative.get((theme, group), 0) + count
-    negative_total = dict(session.execute(narrow(
-        session, select(ct.theme_code, func.count(func.distinct(ct.response_id)))
-        .where(*shown).group_by(ct.theme_code), ct, survey_id, **filters)).tuples().all())
-
+    figures = group_figures(session, survey_id, dimension, threshold=threshold, **filters)
+    if figures is None:
+        return []
     info = themes_of_survey(session, survey_id)
     groups = group_codes(dimension)
-    cells = theme_differences.compare(groups, list(info), respondents, total, negative,
-                                      negative_total, threshold)
+    commented = figures.respondents[dimension]
+    negative: dict[tuple[str, str], int | None] = {}
+    negative_total = {theme: figures.totals[theme][1] for theme in figures.themes}
+    why: dict[tuple[str, str], str] = {}
+    for theme, levels in figures.themes.items():
+        table = levels[dimension][1]
+        for group in groups:
+            negative[(theme, group)] = table.cells.get(group)
+            if commented.cells.get(group) is None:
+                why[(theme, group)] = commented.reason(group)
+            elif table.cells.get(group) is None:
+                why[(theme, group)] = table.reason(group)
+    cells = theme_differences.compare(
+        groups, list(info), {g: commented.cells.get(g) for g in groups}, figures.commented,
+        negative, negative_total, threshold)
     return [GroupDifference(
         theme_code=c.theme_code, label=info[c.theme_code].label, group_code=c.group_code,
         group_label=dimension_group_label(dimension, c.group_code),
         respondents=c.respondents, negative=c.negative, share_negative=c.share_negative,
         share_others=c.share_others, p_value=c.p_value, adjusted_p=c.adjusted_p,
-        flagged=c.flagged) for c in cells]
+        flagged=c.flagged, hidden_because=why.get((c.theme_code, c.group_code))
+        if c.suppressed else None) for c in cells]

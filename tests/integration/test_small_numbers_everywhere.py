@@ -267,3 +267,81 @@ def test_the_small_groups_are_small_and_the_others_are_not(app, small_groups):
             assert (n < threshold) == (link_language in ("bn", "so"))
         assert db.session.scalar(select(Partner.id).where(
             Partner.id == small_groups["partners"]["bn"])) is not None
+
+
+# --- a small part of a group shown beside the group -------------------------------------------
+
+ASIAN_ANSWERS = {"overall_experience": "2", "what_could_be_better": SMALL_COMMENT}
+
+
+@pytest.fixture
+def small_part(app, demo):
+    """30 White British respondents, and 15 Asian: 12 Pakistani and 3 Chinese, all with the
+    same answers through the same link. Asian (15) beside Pakistani (12) would give away
+    3 Chinese respondents, on every figure of the themes pages."""
+    with app.app_context():
+        survey = db.session.get(Survey, demo["survey_id"])
+        version = survey.latest_published()
+        links = {link.default_language: link.id
+                 for link in db.session.scalars(select(DistributionLink))}
+        add_responses(version, 30, {"overall_experience": "1", "ethnic_group": "white_british",
+                                    "what_was_good": "The midwife was lovely and kind."},
+                      link_id=links["en"], language="en", submitted_at=WHEN)
+        for group, count in (("pakistani", 12), ("chinese", 3)):
+            add_responses(version, count, {**ASIAN_ANSWERS, "ethnic_group": group},
+                          link_id=links["ur"], language="en", submitted_at=WHEN)
+        pipeline.analyse_pending(db.session)
+        db.session.commit()
+        make_user("admin@example.nhs.uk", Role.ADMIN)
+        return {"survey_id": survey.id, "links": links, "version_id": version.id}
+
+
+def _themes_pages(app, world) -> dict[tuple[str, str], object]:
+    client = app.test_client()
+    sign_in(client, "admin@example.nhs.uk")
+    base = f"/insights/surveys/{world['survey_id']}"
+    groups = ["", "ethnic_group_5:asian", "ethnic_group_19:pakistani",
+              "ethnic_group_19:chinese", "ethnic_group_19:indian"]
+    urls = [f"{base}/themes?group={g}" for g in groups]
+    urls += [f"{base}/themes/by-group?by={d}" for d in ("ethnic_group_5", "ethnic_group_19")]
+    with app.app_context():
+        themes = sorted(set(db.session.scalars(select(CommentTheme.theme_code).where(
+            CommentTheme.survey_id == world["survey_id"]))))
+    assert themes
+    urls += [f"{base}/themes/{theme}?group={g}" for theme in themes for g in groups[1:]]
+    urls += [f"{base}/themes/comments.xlsx?group={g}" for g in groups[2:]]
+    urls += [f"{base}/{page}" for page in ("overview", "representation", "pack")]
+    return {url: _content(client.get(url)) for url in urls}
+
+
+def test_a_small_part_is_not_the_group_less_the_parts_shown(app, small_part, monkeypatch):
+    monkeypatch.setattr("surveyapp.insights.pdf.available", lambda: False)
+    before = _themes_pages(app, small_part)
+    threshold = app.config["SMALL_NUMBER_THRESHOLD"]
+    app.config["SMALL_NUMBER_THRESHOLD"] = 1
+    leaky_before = _themes_pages(app, small_part)
+    app.config["SMALL_NUMBER_THRESHOLD"] = threshold
+    # One Chinese respondent's answers are replaced by a Pakistani respondent's: Asian stays
+    # 15, Chinese goes from 3 to 2. Nothing shown may move.
+    with app.app_context():
+        one = db.session.scalar(select(Response.id).where(
+            Response.survey_id == small_part["survey_id"],
+            Response.answers.any(option_code="chinese")).order_by(Response.id.desc()))
+        assert delete_responses(db.session, Response.id == one).responses == 1
+        version = db.session.get(Survey, small_part["survey_id"]).latest_published()
+        add_responses(version, 1, {**ASIAN_ANSWERS, "ethnic_group": "pakistani"},
+                      link_id=small_part["links"]["ur"], language="en", submitted_at=WHEN)
+        pipeline.analyse_pending(db.session)
+        db.session.commit()
+    after = _themes_pages(app, small_part)
+    moved = [url for url in before if before[url] != after[url]]
+    assert not moved, f"pages that gave the small part away: {moved}"
+    # The pages do show Pakistani figures when nothing is protected, so the comparison
+    # could see them move.
+    app.config["SMALL_NUMBER_THRESHOLD"] = 1
+    leaky_after = _themes_pages(app, small_part)
+    app.config["SMALL_NUMBER_THRESHOLD"] = threshold
+    leaky = {url for url in leaky_before if leaky_before[url] != leaky_after[url]}
+    base = f"/insights/surveys/{small_part['survey_id']}"
+    assert {f"{base}/themes?group=ethnic_group_19:pakistani",
+            f"{base}/themes/by-group?by=ethnic_group_19"} <= leaky

@@ -163,6 +163,59 @@ def test_small_numbers_are_hidden_on_the_overview_and_the_theme_page(app, unequa
     assert "too few comments" in few.get_text()
 
 
+def test_a_month_is_not_the_theme_less_the_other_months(app, unequal):
+    with app.app_context():
+        survey = db.session.get(Survey, unequal["survey_id"])
+        add_responses(survey.latest_published(), 3, {"what_could_be_better": NOT_LISTENED},
+                      submitted_at=datetime(2026, 11, 2, 10))
+        pipeline.analyse_pending(db.session)
+    page = soup(signed_in(app).get(f"/insights/surveys/{unequal['survey_id']}/themes"))
+    listened = next(n for n in table_rows(page, "Themes ranked") if "listened" in n.lower())
+    assert table_rows(page, "Themes ranked")[listened][0] == "30"
+    # 27 in September beside 30 in all would give away the 3 in November.
+    assert table_rows(page, "by month")[listened] == ["not shown", "0", "fewer than 5"]
+
+
+def test_a_group_inside_a_group_is_not_left_to_subtraction(app, unequal):
+    """Black (33) is African (30) and Caribbean (3). Each level alone is safe; side by
+    side, Black less African would give away the 3 Caribbean respondents' figures."""
+    with app.app_context():
+        survey = db.session.get(Survey, unequal["survey_id"])
+        add_responses(survey.latest_published(), 3, {
+            "overall_experience": "4", "ethnic_group": "caribbean",
+            "what_could_be_better": NOT_LISTENED}, submitted_at=datetime(2026, 9, 3, 10))
+        pipeline.analyse_pending(db.session)
+    client = signed_in(app)
+    base = f"/insights/surveys/{unequal['survey_id']}/themes"
+    black = soup(client.get(base + "?group=ethnic_group_5:black"))
+    assert "33 respondents wrote comments" in black.get_text()
+    assert next(v for n, v in table_rows(black, "Themes ranked").items()
+                if "listened" in n.lower())[0] == "18"
+    african = soup(client.get(base + "?group=ethnic_group_19:african"))
+    assert "not shown on their own" in african.get_text()
+    assert "Themes ranked" not in african.get_text()
+    caribbean = soup(client.get(base + "?group=ethnic_group_19:caribbean"))
+    assert "Fewer than 5 respondents wrote comments" in caribbean.get_text()
+    # No rows in an export narrowed to either, and no quotes on a theme's page.
+    for group in ("ethnic_group_19:african", "ethnic_group_19:caribbean"):
+        rows = list(csv.reader(io.StringIO(client.get(
+            base + f"/comments.csv?group={group}").get_data(as_text=True))))
+        assert len(rows) == 1, group  # the header only
+    listened = soup(client.get(base + "/listened_to?group=ethnic_group_19:african"))
+    assert NOT_LISTENED[:20] not in listened.get_text()
+    # Themes by the 19 groups: African's cells are "not shown", Caribbean's "fewer than 5".
+    row = next(tr for tr in _by_group(app, unequal["survey_id"], "ethnic_group_19")
+               .select("tbody tr") if "listened" in tr.th.get_text().lower())
+    assert row.select_one('td[data-group="african"]').get_text(strip=True) == "not shown"
+    assert row.select_one('td[data-group="caribbean"]').get_text(strip=True) \
+        == "fewer than 5"
+    assert "%" in row.select_one('td[data-group="white_british"]').get_text()
+    # The five groups are compared as before: Black respondents stand out.
+    row = next(tr for tr in _by_group(app, unequal["survey_id"]).select("tbody tr")
+               if "listened" in tr.th.get_text().lower())
+    assert "higher than everyone else" in row.select_one('td[data-group="black"]').get_text()
+
+
 def test_another_reviewers_survey_is_not_found(app, unequal):
     client = signed_in(app, "stranger@example.nhs.uk")
     for path in ("themes", "themes/by-group", "themes/listened_to", "translations",

@@ -400,10 +400,12 @@ def _ethnic_tables(with_detail: bool, split: bool = False) -> list[dict[str, fro
     return tables
 
 
-def related_ranges(tables, protected, people, threshold) -> dict[str, tuple[float, float]]:
+def related_ranges(tables, protected, people, threshold, targets=None
+                   ) -> dict[str, tuple[float, float]]:
     """(lowest, highest) the number of people in each group could be, by linear
     programming: a reader knows every shown row of every table, that every table adds up
-    to the same total (shown), and each hidden row's label."""
+    to the same total (shown), and each hidden row's label. ``targets``: the groups, as
+    sets of atoms (each atom alone if not given)."""
     from scipy.optimize import linprog
 
     atoms = sorted(people)
@@ -434,17 +436,18 @@ def related_ranges(tables, protected, people, threshold) -> dict[str, tuple[floa
                 upper_b.append(-float(threshold))
             # WITHHELD: no label, so nothing is known but that it is 0 or more.
     ranges = {}
-    for atom, i in index.items():
+    if targets is None:
+        targets = {a: frozenset({a}) for a in atoms}
+    for name, members in targets.items():
         found = []
         for direction in (1, -1):
-            objective = [0.0] * len(atoms)
-            objective[i] = direction
+            objective = [direction if a in members else 0.0 for a in atoms]
             out = linprog(objective, A_eq=equations, b_eq=constants, A_ub=upper or None,
                           b_ub=upper_b or None, bounds=[(0, None)] * len(atoms),
                           method="highs")
             assert out.status == 0, out.message  # the truth is feasible
             found.append(out.fun * direction)
-        ranges[atom] = (found[0], found[1])
+        ranges[name] = (found[0], found[1])
     return ranges
 
 
@@ -483,3 +486,72 @@ def test_no_small_group_can_be_worked_out_from_tables_shown_together(counts, thr
     for atom, (low, high) in related_ranges(tables, together, people, threshold).items():
         if 0 < people[atom] < threshold:
             assert high - low >= 1 - 1e-7, (atom, low, high, people)
+
+
+# --- a table and its breakdown -------------------------------------------------------------
+
+_FIVE = {group: [c for c in ETHNIC_CODES if ETHNICITY_TO_CENSUS_GROUP[c] == group]
+         for group in dict.fromkeys(ETHNICITY_TO_CENSUS_GROUP[c] for c in ETHNIC_CODES)}
+
+
+def test_asian_beside_its_parts_no_longer_gives_away_chinese_respondents():
+    counts = dict.fromkeys(ETHNIC_CODES, 0)
+    counts.update(white_british=30, indian=9, chinese=3, caribbean=6, african=2)
+    # Alone, each table is safe (Chinese and African hide each other in the 19); together
+    # Asian 12 - Indian 9 = 3 Chinese respondents, and Black 8 - Caribbean 6 = 2 African.
+    assert protect({g: sum(counts[c] for c in cs) for g, cs in _FIVE.items()}, 5) \
+        .cells == {"white": 30, "mixed": 0, "asian": 12, "black": 8, "other": 0}
+    assert protect(counts, 5).cells["indian"] == 9
+    top, detail = disclosure.protect_nested(_FIVE, counts, 5)
+    assert top.cells["asian"] == 12 and top.cells["black"] == 8  # the five groups stay
+    assert detail.reason("chinese") == detail.reason("african") == SMALL
+    assert detail.reason("indian") == detail.reason("caribbean") == SECONDARY
+    assert detail.cells["pakistani"] == 0 and detail.cells["white_british"] == 30
+
+
+def test_parts_that_their_labels_give_away_are_withheld():
+    # Asian 5 with five parts of 1: "fewer than 5" each would make each exactly 1.
+    counts = dict.fromkeys(ETHNIC_CODES, 0)
+    counts.update(white_british=30, indian=1, pakistani=1, bangladeshi=1, chinese=1,
+                  asian_other=1)
+    top, detail = disclosure.protect_nested(_FIVE, counts, 5)
+    assert top.cells["asian"] == 5
+    assert {detail.reason(c) for c in _FIVE["asian"]} == {WITHHELD}
+    assert detail.cells["white_british"] == 30
+
+
+def test_rows_that_must_be_hidden_are_hidden_and_kept_from_subtraction():
+    counts = {"a1": 20, "a2": 8, "b1": 30}
+    top, detail = disclosure.protect_nested({"a": ["a1", "a2"], "b": ["b1"]}, counts, 5,
+                                            hidden_children={"a2"})
+    assert detail.reason("a2") == SECONDARY and detail.cells["a1"] is None
+    assert top.cells == {"a": 28, "b": 30}
+
+
+nested_counts = st.fixed_dictionaries({c: st.integers(0, 9) for c in [*ETHNIC_CODES, "rest"]})
+
+
+@settings(max_examples=150, deadline=None)
+@given(counts=nested_counts, threshold=st.integers(3, 6),
+       forced=st.sets(st.sampled_from(ETHNIC_CODES), max_size=3))
+def test_no_hidden_row_of_a_table_or_its_breakdown_can_be_worked_out(counts, threshold,
+                                                                     forced):
+    parents = {**_FIVE, "rest": ["rest"]}
+    top, detail = disclosure.protect_nested(parents, counts, threshold,
+                                            hidden_children=forced)
+    tables = [{p: frozenset(cs) for p, cs in parents.items()},
+              {c: frozenset({c}) for c in counts}]
+    values = [{p: sum(counts[c] for c in cs) for p, cs in parents.items()}, counts]
+    targets = {}
+    for n, (table, result) in enumerate(zip(tables, [top, detail], strict=True)):
+        for key, atoms in table.items():
+            value = values[n][key]
+            assert result.cells[key] in (None, value)
+            assert result.cells[key] is None or not 0 < value < threshold
+            if n == 1 and key in forced and value >= threshold:
+                assert result.cells[key] is None
+            if result.cells[key] is None and result.reason(key) != WITHHELD:
+                targets[(n, key)] = atoms
+    for key, (low, high) in related_ranges(tables, [top, detail], counts, threshold,
+                                           targets).items():
+        assert high - low >= 1 - 1e-7, (key, low, high, counts)

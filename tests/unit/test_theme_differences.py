@@ -98,3 +98,30 @@ def test_everyone_else_is_hidden_when_their_count_is_small():
     cells = compare(["g"], ["a"], {"g": 50}, 100, {("a", "g"): 10}, {"a": 12}, 5)
     assert cells[0].share_negative == pytest.approx(0.2)
     assert cells[0].share_others is None and cells[0].p_value is None
+
+
+def test_numbers_the_caller_protected_are_neither_shown_nor_tested():
+    # Big enough on their own, but hidden by the caller (another table would otherwise
+    # give a small number away): the cell shows nothing and is left out of the test.
+    cells = compare(["g", "h"], ["a"], {"g": 40, "h": None}, 200,
+                    {("a", "g"): None, ("a", "h"): 20}, {"a": 60}, 5)
+    g, h = cells
+    assert g.suppressed and g.respondents is None and g.p_value is None
+    assert h.suppressed and h.respondents is None and h.p_value is None
+
+
+def test_protected_groups_of_one_question_hide_the_one_left_over():
+    from surveyapp.themes.summary import _protect_levels
+
+    # Age bands 3, 20 and 10: everyone (33, or more with those who did not say, whom a
+    # reader is taken to know) less the bands shown would give the 3 away, so the 10 is
+    # hidden too.
+    tables = _protect_levels("age_band", {"20_24": 3, "25_29": 20, "30_34": 10}, 5, {})
+    cells = tables["age_band"].cells
+    assert cells["20_24"] is None and cells["30_34"] is None and cells["25_29"] == 20
+    assert cells["under_20"] == 0
+    # A band hidden in another figure it depends on stays hidden, and is kept from
+    # subtraction in turn.
+    cells = _protect_levels("age_band", {"20_24": 30, "25_29": 20, "30_34": 10}, 5,
+                            {"age_band": {"30_34"}})["age_band"].cells
+    assert cells["30_34"] is None and cells["25_29"] is None and cells["20_24"] == 30
