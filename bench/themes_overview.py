@@ -13,7 +13,7 @@ For each database (a temporary SQLite file, and PostgreSQL if it answers on
    through executemany in one transaction, PostgreSQL through COPY; then ANALYZE;
 3. in-process with the Flask test client, signs in an admin and times
    GET /insights/surveys/<id>/themes (no filter, a date filter, a link filter, a group
-   filter) against GET /staff/ (the staff home page: a trivial page through the same
+   filter) and themes by group (5 and 19 ethnic groups) against GET /staff/ (the staff home page: a trivial page through the same
    stack, sign-in and layout), alternating them, over --runs runs after a warm-up, and
    prints the median and the ratio to the trivial page;
 4. prints every SQL statement of one unfiltered overview with its time.
@@ -205,6 +205,8 @@ def measure(database_url: str, survey_id: int, link_ids: list[int], runs: int) -
         f"themes overview, link={link_ids[2]}": f"{base}?link={link_ids[2]}",
         "themes overview, group=ethnic_group_5:black": f"{base}?group=ethnic_group_5:black",
         "themes overview, fft=5": f"{base}?fft=5",
+        "themes by group, 5 ethnic groups": f"{base}/by-group?by=ethnic_group_5",
+        "themes by group, 19 ethnic groups": f"{base}/by-group?by=ethnic_group_19",
     }
     times: dict[str, list[float]] = {name: [] for name in pages}
     for path in pages.values():

@@ -166,11 +166,17 @@ def themes_overview(survey_id: int) -> Page:
     survey = _survey(survey_id)
     filters = _filters(survey)
     threshold = _threshold()
-    counts, months, by_month = summary.overview(db.session, survey.id, threshold=threshold,
-                                                **filters.kwargs())
-    commented, hidden_because = summary.commented_shown(db.session, survey.id,
-                                                        threshold=threshold,
-                                                        **filters.kwargs())
+    if filters.group:  # one group's figures, protected with the others' (see summary.py)
+        counts, commented, hidden_because = summary.group_view(
+            db.session, survey.id, (filters.dimension, filters.group), threshold=threshold,
+            **filters.kwargs(with_group=False))
+        months, by_month = [], {}
+    else:
+        counts, months, by_month = summary.overview(db.session, survey.id,
+                                                    threshold=threshold, **filters.kwargs())
+        commented, hidden_because = summary.commented_shown(db.session, survey.id,
+                                                            threshold=threshold,
+                                                            **filters.kwargs())
     return render_template(
         "insights/themes/overview.html", survey=survey, filters=filters, counts=counts,
         commented=commented, hidden_because=hidden_because, months=months,

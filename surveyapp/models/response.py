@@ -51,12 +51,15 @@ class Answer(db.Model):
               "option_code"),
         Index("ix_answer_survey_question_submitted", "survey_id", "question_key",
               "submitted_at", "link_id", "option_code"),
+        # A response's answer to one question, from the index alone: the theme pages join
+        # every coded comment to its respondent's group (surveyapp/themes/summary.py).
+        # It serves lookups by response too, so it replaces the index on response_id.
+        Index("ix_answer_response_question_option", "response_id", "question_key",
+              "option_code"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    response_id: Mapped[int] = mapped_column(
-        ForeignKey("response.id", ondelete="CASCADE"), index=True
-    )
+    response_id: Mapped[int] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"))
     # Copied from the response (see _copy_from_response) so every breakdown, by link or
     # by date too, is one indexed GROUP BY over answers with no join to 1,000,000 responses.
     survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id"))

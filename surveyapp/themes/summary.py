@@ -232,7 +232,7 @@ def theme_counts(session: Session, survey_id: int, *, start: date | datetime | N
     filters = {"start": start, "end": end, "link_ids": link_ids, "fft": fft,
                "version_id": version_id}
     if group is not None:
-        return _group_column(session, survey_id, group, threshold, **filters)
+        return group_view(session, survey_id, group, threshold=threshold, **filters)[0]
     rows = session.execute(_theme_query(session, survey_id, **filters)).tuples().all()
     return _ranked(session, survey_id, rows, threshold)
 
@@ -407,10 +407,12 @@ def _by_option(session: Session, survey_id: int, question: str, rows: Any,
 
 
 def group_figures(session: Session, survey_id: int, dimension: str, *,
-                  threshold: int = DEFAULT_THRESHOLD, **filters: Any) -> GroupFigures | None:
+                  threshold: int = DEFAULT_THRESHOLD, with_themes: bool = True,
+                  **filters: Any) -> GroupFigures | None:
     """The figures of :class:`GroupFigures` under the other filters (dates, links, the
     Friends and Family Test answer, version); None when the dimension is not known for
-    this survey (deprivation). Three GROUP BY queries."""
+    this survey (deprivation). Four queries; two without ``with_themes`` (the
+    respondents alone, for a page that only needs to know whether a group is shown)."""
     question = dimension_question(dimension)
     if question is None:
         return None
@@ -423,12 +425,15 @@ def group_figures(session: Session, survey_id: int, dimension: str, *,
     everyone = commented_respondents(session, survey_id, **filters)
     respondents = _protect_levels(dimension, commented, threshold, {})
     by_theme: dict[str, dict[str, list[int]]] = {}
+    themes: dict[str, dict[str, tuple[Protected, Protected, Protected]]] = {}
+    totals: dict[str, tuple[int, int, int]] = {}
+    if not with_themes:
+        return GroupFigures(respondents=respondents, themes=themes, commented=everyone,
+                            totals=totals)
     for theme, code, *figures in session.execute(_theme_query(
             session, survey_id, Answer.option_code, **filters).join(
             Answer, and_(Answer.response_id == ct.response_id, Answer.question_key == question))):
         by_theme.setdefault(theme, {})[code] = figures
-    themes: dict[str, dict[str, tuple[Protected, Protected, Protected]]] = {}
-    totals: dict[str, tuple[int, int, int]] = {}
     for theme, raising_all, negative_all, positive_all in session.execute(
             _theme_query(session, survey_id, **filters)):
         totals[theme] = (raising_all, negative_all, positive_all)
@@ -458,19 +463,35 @@ def commented_shown(session: Session, survey_id: int, *, threshold: int = DEFAUL
     figures are (pages then show nothing of the group, and exports no rows)."""
     if group is not None:
         dimension, code = group
-        figures = group_figures(session, survey_id, dimension, threshold=threshold, **filters)
-        if figures is None:
-            return None, SMALL
-        table = figures.respondents[dimension]
-        return table.cells.get(code), table.reason(code)
+        return _commented_of(group_figures(session, survey_id, dimension, threshold=threshold,
+                                           with_themes=False, **filters), dimension, code)
     count = commented_respondents(session, survey_id, **filters)
     return (None, SMALL) if _small(count, threshold) else (count, None)
 
 
-def _group_column(session: Session, survey_id: int, group: tuple[str, str], threshold: int,
-                  **filters: Any) -> list[ThemeCount]:
+def group_view(session: Session, survey_id: int, group: tuple[str, str], *,
+               threshold: int = DEFAULT_THRESHOLD, **filters: Any
+               ) -> tuple[list[ThemeCount], int | None, str | None]:
+    """What the themes overview shows narrowed to a group, from one :func:`group_figures`:
+    the themes (as :func:`theme_counts`) and the respondents who commented (as
+    :func:`commented_shown`)."""
     dimension, code = group
     figures = group_figures(session, survey_id, dimension, threshold=threshold, **filters)
+    return (_column(session, survey_id, figures, dimension, code),
+            *_commented_of(figures, dimension, code))
+
+
+def _commented_of(figures: GroupFigures | None, dimension: str, code: str
+                  ) -> tuple[int | None, str | None]:
+    if figures is None:
+        return None, SMALL
+    table = figures.respondents[dimension]
+    return table.cells.get(code), table.reason(code)
+
+
+def _column(session: Session, survey_id: int, figures: GroupFigures | None, dimension: str,
+            code: str) -> list[ThemeCount]:
+    """One group's themes from its dimension's figures; none when the group is hidden."""
     if not group_shown(figures, dimension, code):
         return []
     assert figures is not None  # noqa: S101 - group_shown says so
