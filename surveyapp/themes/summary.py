@@ -10,8 +10,10 @@ negative sentiment, "positively" likewise. Each is counted once per theme howeve
 comments she wrote. Small numbers (1 to ``threshold - 1``) are None.
 
 Functions: :func:`theme_counts` (themes ranked), :func:`overview` (the same and the trend
-by month, in one query), :func:`commented_respondents`, :func:`group_differences` (themes
-by group, tested and corrected in surveyapp/analysis/theme_differences.py).
+by month, in one query), :func:`commented_respondents` and :func:`commented_shown`,
+:func:`group_figures` (every group's figures, protected together) read by
+:func:`group_view` (one group) and :func:`group_differences` (themes by group, tested and
+corrected in surveyapp/analysis/theme_differences.py).
 
 Filters (keyword arguments of every function): ``start`` and ``end`` (dates, both
 included; a datetime ``end`` is excluded), ``link_ids`` (only responses through these
@@ -336,13 +338,7 @@ _NO_MONTH = "\0no month"  # never shown; keeps the months adding up to the total
 
 # --- themes by group ------------------------------------------------------------------------
 
-_ETHNIC = (ETHNIC_GROUP_5, ETHNIC_GROUP_19)
-
-
-def _levels(dimension: str) -> tuple[str, ...]:
-    """The dimensions whose figures are shown from the same question and must be protected
-    together: the five ethnic groups and their 19 categories; any other alone."""
-    return _ETHNIC if dimension in _ETHNIC else (dimension,)
+_ETHNIC = (ETHNIC_GROUP_5, ETHNIC_GROUP_19)  # one question, two levels: protected together
 
 
 @dataclass(frozen=True)
