@@ -13,9 +13,10 @@ For each database (a temporary SQLite file, and PostgreSQL if it answers on
    through executemany in one transaction, PostgreSQL through COPY; then ANALYZE;
 3. in-process with the Flask test client, signs in an admin and times
    GET /insights/surveys/<id>/themes (no filter, a date filter, a link filter, a group
-   filter) and themes by group (5 and 19 ethnic groups) against GET /staff/ (the staff home page: a trivial page through the same
-   stack, sign-in and layout), alternating them, over --runs runs after a warm-up, and
-   prints the median and the ratio to the trivial page;
+   filter) and themes by group (5 and 19 ethnic groups) against GET /staff/ (the staff
+   home page: a trivial page through the same stack, sign-in and layout), alternating
+   them, over --runs runs after a warm-up, and prints the median and the ratio to the
+   trivial page;
 4. prints every SQL statement of one unfiltered overview with its time.
 
     .venv/bin/python bench/themes_overview.py [--comments 200000] [--db sqlite|postgres|both]

@@ -311,7 +311,16 @@ def _themes_pages(app, world) -> dict[tuple[str, str], object]:
     urls += [f"{base}/themes/{theme}?group={g}" for theme in themes for g in groups[1:]]
     urls += [f"{base}/themes/comments.xlsx?group={g}" for g in groups[2:]]
     urls += [f"{base}/{page}" for page in ("overview", "representation", "pack")]
-    return {url: _content(client.get(url)) for url in urls}
+    return {url: _figures(url, _content(client.get(url))) for url in urls}
+
+
+def _figures(url: str, content: object) -> object:
+    """A theme's page shows its figures, then quotes with forms naming each comment's id
+    (a new id for the answers moved, on PostgreSQL): the quotes are row-level by design
+    (ROW_LEVEL), so only the figures above them are compared."""
+    if "/themes/" in url and "?group=" in url and isinstance(content, str):
+        return content.split('<h2 class="nhsuk-heading-m">What people wrote')[0]
+    return content
 
 
 def test_a_small_part_is_not_the_group_less_the_parts_shown(app, small_part, monkeypatch):
