@@ -80,7 +80,10 @@ def live_server(app) -> Iterator[LiveServer]:
 
     server = make_server("127.0.0.1", 0, app, threaded=True,
                          request_handler=_QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    # serve_forever looks for shutdown() every poll_interval (0.5 s by default): every
+    # browser test would wait up to that long at its end for nothing.
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                              name="live-server", daemon=True)
     thread.start()
     try:
         yield LiveServer(url=f"http://127.0.0.1:{server.server_port}", app=app,

@@ -42,7 +42,7 @@ class Scanner:
     """axe-core on the page as it is, once at each viewport (no second page load)."""
 
     def __init__(self) -> None:
-        from axe_playwright_python.sync_playwright import Axe
+        from tests.browser.axe_once import Axe
 
         self.axe = Axe()
         self.violations: list[str] = []

@@ -69,7 +69,7 @@ def test_the_pack_prints_to_a4_pdf_from_the_browser(live_server, new_context, fi
 
 def test_the_public_page_passes_axe_in_english_and_urdu(live_server, new_context,
                                                         fixture_survey):
-    from axe_playwright_python.sync_playwright import Axe
+    from tests.browser.axe_once import Axe
 
     _survey_id, key = fixture_survey
     axe = Axe()

@@ -61,7 +61,7 @@ def analysed_survey(live_server):
 
 
 def test_axe_finds_no_problem_on_any_staff_page(live_server, new_context, analysed_survey):
-    from axe_playwright_python.sync_playwright import Axe
+    from tests.browser.axe_once import Axe
 
     axe = Axe()
     page = new_context(viewport=VIEWPORTS[1]).new_page()

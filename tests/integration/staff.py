@@ -3,20 +3,34 @@
 from __future__ import annotations
 
 import re
+from unittest import mock
 
 from flask.testing import FlaskClient
 from sqlalchemy import select
+from werkzeug.security import generate_password_hash
 
 from surveyapp.extensions import db
 from surveyapp.models import Partner, Role, Survey, User
 
 PASSWORD = "correct horse battery staple"
+# scrypt (werkzeug's default) takes a seventh of a second on purpose, and most app tests
+# make several users: PASSWORD is hashed once a session and the users share that real hash.
+_password_hash: list[str] = []
+
+
+def _hash_password(password: str, *args, **kwargs) -> str:
+    if password != PASSWORD or args or kwargs:
+        return generate_password_hash(password, *args, **kwargs)
+    if not _password_hash:
+        _password_hash.append(generate_password_hash(PASSWORD))
+    return _password_hash[0]
 
 
 def make_user(email: str, role: Role, partner: Partner | None = None,
               surveys: list[Survey] | None = None) -> User:
     user = User(email=email, role=role, partner=partner)
-    user.set_password(PASSWORD)
+    with mock.patch("surveyapp.models.user.generate_password_hash", _hash_password):
+        user.set_password(PASSWORD)  # the model's own code, with the hash made once
     user.surveys = list(surveys or [])
     db.session.add(user)
     db.session.commit()
