@@ -28,6 +28,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from surveyapp.analysis.disclosure import SMALL
 from surveyapp.analysis.theme_differences import CORRECTION
 from surveyapp.analysis.themes import SENTIMENTS
 from surveyapp.auth.access import (
@@ -221,6 +222,11 @@ def theme_page(survey_id: int, theme_code: str) -> Page:
     counts = {c.theme_code: c for c in summary.theme_counts(
         db.session, survey.id, threshold=threshold, **filters.kwargs())}
     count = counts.get(theme_code)
+    group_hidden = False
+    if filters.group:  # a group whose figures are hidden to protect another's
+        commented, why = summary.commented_shown(
+            db.session, survey.id, threshold=threshold, **filters.kwargs())
+        group_hidden = commented is None and why != SMALL
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     # Quotes only when enough respondents raised the theme that none can be singled out.
     comments = []
@@ -231,6 +237,7 @@ def theme_page(survey_id: int, theme_code: str) -> Page:
     return render_template(
         "insights/themes/theme.html", survey=survey, theme=theme, count=count,
         comments=comments[:PAGE_SIZE], more=len(comments) > PAGE_SIZE, page=page,
+        group_hidden=group_hidden,
         filters=filters, threshold=threshold, all_themes=list(info.values()),
         sentiments=SENTIMENTS, waiting=pipeline.waiting(db.session, survey.id),
         **_filter_choices(survey))

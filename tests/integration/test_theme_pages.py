@@ -203,6 +203,9 @@ def test_a_group_inside_a_group_is_not_left_to_subtraction(app, unequal):
         assert len(rows) == 1, group  # the header only
     listened = soup(client.get(base + "/listened_to?group=ethnic_group_19:african"))
     assert NOT_LISTENED[:20] not in listened.get_text()
+    assert "These figures are not shown" in listened.get_text()  # not "fewer than 5"
+    assert "Fewer than 5 respondents raised" in soup(client.get(
+        base + "/listened_to?group=ethnic_group_19:caribbean")).get_text()
     # Themes by the 19 groups: African's cells are "not shown", Caribbean's "fewer than 5".
     row = next(tr for tr in _by_group(app, unequal["survey_id"], "ethnic_group_19")
                .select("tbody tr") if "listened" in tr.th.get_text().lower())
