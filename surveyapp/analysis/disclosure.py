@@ -410,8 +410,21 @@ def protect_nested(parents: Mapping[str, Sequence[str]], counts: Mapping[str, in
     return top, children_table
 
 
-_BOUNDS = {SMALL: lambda t: (1, t - 1), SECONDARY: lambda t: (t, math.inf),
-           WITHHELD: lambda t: (0, math.inf)}
+def label_bounds(reason: str, threshold: int) -> tuple[float, float]:
+    """What a reader knows of a hidden number from its label: (lowest, highest). Small:
+    1 to threshold - 1; not shown: threshold or more; withheld: 0 or more."""
+    return {SMALL: (1, threshold - 1), SECONDARY: (threshold, math.inf),
+            WITHHELD: (0, math.inf)}[reason]
+
+
+def narrowed(own: tuple[float, float], total: float,
+             others: Iterable[tuple[float, float]]) -> tuple[float, float]:
+    """Where a number lies that adds up to ``total`` with ``others``, each known to lie
+    between its two ends, when it lies within ``own`` itself. Whole numbers from the
+    lowest to the highest can all happen, so a number is pinned when they meet."""
+    others = list(others)
+    return (max(own[0], total - sum(high for _, high in others)),
+            min(own[1], total - sum(low for low, _ in others)))
 
 
 def _pinned_in_tree(top: Protected, detail: Mapping[str, Protected],
@@ -427,7 +440,7 @@ def _pinned_in_tree(top: Protected, detail: Mapping[str, Protected],
     def own(table: Protected, key: str, value: int) -> tuple[float, float]:
         if table.cells[key] is not None:
             return value, value
-        return _BOUNDS[table.reasons[key]](threshold)
+        return label_bounds(table.reasons[key], threshold)
 
     leaf = {p: {c: own(part, c, counts.get(c, 0)) for c in part.cells}
             for p, part in detail.items()}
@@ -438,17 +451,18 @@ def _pinned_in_tree(top: Protected, detail: Mapping[str, Protected],
                       min(high, sum(hi for _, hi in leaf[parent].values())))
     total = sum(values.values())
     for parent in values:
-        others = [bounds for p, bounds in up.items() if p != parent]
-        low = max(up[parent][0], total - sum(hi for _, hi in others))
-        high = min(up[parent][1], total - sum(lo for lo, _ in others))
+        low, high = narrowed(up[parent], total,
+                             (bounds for p, bounds in up.items() if p != parent))
         if top.cells[parent] is None and low >= high:
             return parent, None
-        for child, (c_low, c_high) in leaf[parent].items():
+        for child, bounds in leaf[parent].items():
             if detail[parent].cells[child] is not None:
                 continue
-            siblings = [bounds for c, bounds in leaf[parent].items() if c != child]
-            if max(c_low, low - sum(hi for _, hi in siblings)) \
-                    >= min(c_high, high - sum(lo for lo, _ in siblings)):
+            # Its parent is anything from low to high: each end is a total it adds up to.
+            siblings = [b for c, b in leaf[parent].items() if c != child]
+            c_low = narrowed(bounds, low, siblings)[0]
+            c_high = narrowed(bounds, high, siblings)[1]
+            if c_low >= c_high:
                 return parent, child
     return None
 
@@ -458,7 +472,6 @@ def _pinned_in_tree(top: Protected, detail: Mapping[str, Protected],
 # A two-way table's entries are keyed (row, column); None stands for "all": (row, None) is
 # a row's total, (None, column) a column's total and (None, None) the overall total.
 Entry = tuple[Any, Any]
-_NO_LIMIT = math.inf
 
 
 @dataclass(frozen=True)
@@ -640,8 +653,7 @@ def _withheld_table(rows: list[Any], columns: list[Any], values: Mapping[Entry, 
 def _signed(entry: Entry, value: int, reason: str, threshold: int
             ) -> tuple[float, float, float]:
     """(signed value, lowest, highest) of a hidden number, as a reader knows it."""
-    low, high = {SMALL: (1, threshold - 1), SECONDARY: (threshold, _NO_LIMIT),
-                 WITHHELD: (0, _NO_LIMIT)}[reason]
+    low, high = label_bounds(reason, threshold)
     if (entry[0] is None) != (entry[1] is None):  # a row's or a column's total
         return -value, -high, -low
     return value, low, high

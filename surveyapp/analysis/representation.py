@@ -32,7 +32,7 @@ import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
-from surveyapp.analysis.disclosure import SECONDARY, SMALL, WITHHELD
+from surveyapp.analysis.disclosure import SMALL, WITHHELD, label_bounds, narrowed
 
 UNDER = "underrepresented"
 OVER = "overrepresented"
@@ -219,8 +219,7 @@ def as_shown(result: Representation, hidden: Mapping[str, str], threshold: int
     hidden = {g.group: hidden[g.group] for g in result.groups if g.group in hidden}
     if not hidden:
         return result
-    bounds = {g: {SMALL: (1, threshold - 1), SECONDARY: (threshold, math.inf),
-                  WITHHELD: (0, math.inf)}[why] for g, why in hidden.items()}
+    bounds = {g: label_bounds(why, threshold) for g, why in hidden.items()}
     rest = result.answered - sum(g.respondents for g in result.groups
                                  if g.group not in hidden)
     groups = []
@@ -228,10 +227,8 @@ def as_shown(result: Representation, hidden: Mapping[str, str], threshold: int
         if group.group not in hidden:
             groups.append(group)
             continue
-        others = [b for g, b in bounds.items() if g != group.group]
-        low = max(bounds[group.group][0], rest - sum(high for _, high in others))
-        high = min(bounds[group.group][1], rest - sum(low for low, _ in others))
-        ends = {_flag_at(int(value), group, result.answered) for value in (low, high)}
+        ends = {_flag_at(int(value), group, result.answered) for value in narrowed(
+            bounds[group.group], rest, (b for g, b in bounds.items() if g != group.group))}
         groups.append(replace(group, flag=ends.pop() if len(ends) == 1 else NOT_SHOWN))
     respondents = {g.group: g.respondents for g in result.groups}
     chi_square, dof, p_value, merged = _goodness_of_fit(
