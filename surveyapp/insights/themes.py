@@ -219,14 +219,16 @@ def theme_page(survey_id: int, theme_code: str) -> Page:
         abort(404)
     filters = _filters(survey)
     threshold = _threshold()
-    counts = {c.theme_code: c for c in summary.theme_counts(
-        db.session, survey.id, threshold=threshold, **filters.kwargs())}
-    count = counts.get(theme_code)
-    group_hidden = False
-    if filters.group:  # a group whose figures are hidden to protect another's
-        commented, why = summary.commented_shown(
-            db.session, survey.id, threshold=threshold, **filters.kwargs())
+    group_hidden = False  # a group whose figures are hidden to protect another's
+    if filters.group:
+        ranked, commented, why = summary.group_view(
+            db.session, survey.id, (filters.dimension, filters.group), threshold=threshold,
+            **filters.kwargs(with_group=False))
         group_hidden = commented is None and why != SMALL
+    else:
+        ranked = summary.theme_counts(db.session, survey.id, threshold=threshold,
+                                      **filters.kwargs())
+    count = {c.theme_code: c for c in ranked}.get(theme_code)
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     # Quotes only when enough respondents raised the theme that none can be singled out.
     comments = []

@@ -24,7 +24,7 @@ that demographic group) and ``version_id`` (only responses to that survey versio
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -255,7 +255,6 @@ def _theme_query(session: Session, survey_id: int, *by: Any, **filters: Any) -> 
 def _ranked(session: Session, survey_id: int, rows: Iterable[tuple[str, int, int, int]],
             threshold: int) -> list[ThemeCount]:
     info = themes_of_survey(session, survey_id)
-    order = {code: i for i, code in enumerate(info)}
     found = []
     for code, respondents, negative, positive in rows:
         theme = info.get(code)
@@ -267,6 +266,12 @@ def _ranked(session: Session, survey_id: int, rows: Iterable[tuple[str, int, int
             None if hidden else respondents,
             None if hidden or _small(negative, threshold) else negative,
             None if hidden or _small(positive, threshold) else positive))
+    return _in_rank_order(found, info)
+
+
+def _in_rank_order(found: list[ThemeCount], info: dict[str, ThemeInfo]) -> list[ThemeCount]:
+    """Most respondents first; themes with a hidden count last, in framework order."""
+    order = {code: i for i, code in enumerate(info)}
     return sorted(found, key=lambda r: (r.respondents is None, -(r.respondents or 0),
                                         order.get(r.theme_code, 0)))
 
@@ -394,12 +399,10 @@ def _hidden_groups(tables: dict[str, Protected]) -> dict[str, set[str]]:
             for level, table in tables.items()}
 
 
-def _by_option(session: Session, survey_id: int, question: str, rows: Any,
-               select_from: Sequence[Any], where: Sequence[Any], **filters: Any) -> Select:
-    query = (select(*select_from).join(Answer, and_(Answer.response_id == rows.response_id,
-                                                    Answer.question_key == question))
-             .where(*where))
-    return narrow(session, query, rows, survey_id, **filters)
+def _with_answer(query: Select, rows: Any, question: str) -> Select:
+    """``query`` over ``rows`` joined to each row's respondent's answer to ``question``."""
+    return query.join(Answer, and_(Answer.response_id == rows.response_id,
+                                   Answer.question_key == question))
 
 
 def group_figures(session: Session, survey_id: int, dimension: str, *,
@@ -414,10 +417,10 @@ def group_figures(session: Session, survey_id: int, dimension: str, *,
         return None
     ca, ct = CommentAnalysis, CommentTheme
     analysed = [ca.framework_version.is_not(None), ca.needs_translation.is_(False)]
-    commented = dict(session.execute(_by_option(
-        session, survey_id, question, ca,
-        [Answer.option_code, func.count(func.distinct(ca.response_id))], analysed,
-        **filters).group_by(Answer.option_code)).tuples().all())
+    commented = dict(session.execute(narrow(session, _with_answer(
+        select(Answer.option_code, func.count(func.distinct(ca.response_id))), ca, question)
+        .where(*analysed).group_by(Answer.option_code), ca, survey_id, **filters))
+        .tuples().all())
     everyone = commented_respondents(session, survey_id, **filters)
     respondents = _protect_levels(dimension, commented, threshold, {})
     by_theme: dict[str, dict[str, list[int]]] = {}
@@ -426,17 +429,16 @@ def group_figures(session: Session, survey_id: int, dimension: str, *,
     if not with_themes:
         return GroupFigures(respondents=respondents, themes=themes, commented=everyone,
                             totals=totals)
-    for theme, code, *figures in session.execute(_theme_query(
-            session, survey_id, Answer.option_code, **filters).join(
-            Answer, and_(Answer.response_id == ct.response_id, Answer.question_key == question))):
+    for theme, code, *figures in session.execute(_with_answer(
+            _theme_query(session, survey_id, Answer.option_code, **filters), ct, question)):
         by_theme.setdefault(theme, {})[code] = figures
+    no_respondents = _hidden_groups(respondents)  # so none of their themes either
     for theme, raising_all, negative_all, positive_all in session.execute(
             _theme_query(session, survey_id, **filters)):
         totals[theme] = (raising_all, negative_all, positive_all)
         answers = by_theme.get(theme, {})
         figure = [{code: f[n] for code, f in answers.items()} for n in range(3)]
-        raising = _protect_levels(dimension, figure[0], threshold,
-                                  _hidden_groups(respondents))
+        raising = _protect_levels(dimension, figure[0], threshold, no_respondents)
         negative, positive = (_protect_levels(dimension, figure[n], threshold,
                                               _hidden_groups(raising)) for n in (1, 2))
         themes[theme] = {level: (raising[level], negative[level], positive[level])
@@ -502,12 +504,10 @@ def _column(session: Session, survey_id: int, figures: GroupFigures | None, dime
                           (("respondents", raising), ("negative", negative),
                            ("positive", positive)) if table.cells.get(code) is None}
     info = themes_of_survey(session, survey_id)
-    order = {c: i for i, c in enumerate(info)}
-    found = [ThemeCount(theme, info[theme].label, info[theme].category, respondents,
-                        negative, positive, reasons[theme])
-             for theme, respondents, negative, positive in rows if theme in info]
-    return sorted(found, key=lambda r: (r.respondents is None, -(r.respondents or 0),
-                                        order.get(r.theme_code, 0)))
+    return _in_rank_order([ThemeCount(theme, info[theme].label, info[theme].category,
+                                      respondents, negative, positive, reasons[theme])
+                           for theme, respondents, negative, positive in rows
+                           if theme in info], info)
 
 
 @dataclass(frozen=True)
